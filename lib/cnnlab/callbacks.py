@@ -1,0 +1,55 @@
+"""Training callbacks: one compact line per epoch instead of progress bars."""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """Print one line per epoch with the metrics, the epoch's seconds and images per second.
+
+    Use with ``model.fit(..., verbose=0, callbacks=[EpochLogger(len(x_train))])``. The per-epoch
+    figures stay in ``records`` for benchmarks and plots.
+    """
+
+    def __init__(self, images_per_epoch: int | None = None, *, every: int = 1, printer=print):
+        super().__init__()
+        if images_per_epoch is not None and images_per_epoch <= 0:
+            raise ValueError(f"images_per_epoch must be positive, got {images_per_epoch}.")
+        if every < 1:
+            raise ValueError(f"every must be at least 1, got {every}.")
+        self.images_per_epoch = images_per_epoch
+        self.every = every
+        self.printer = printer
+        self.records: list[dict] = []
+
+    def on_train_begin(self, logs=None):
+        self.records = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self._start
+        record = {"epoch": epoch + 1, "seconds": seconds, **{k: float(v) for k, v in
+                                                              (logs or {}).items()}}
+        if self.images_per_epoch:
+            record["images_per_second"] = self.images_per_epoch / seconds
+        self.records.append(record)
+        total = self.params.get("epochs") if self.params else None
+        last = total is not None and epoch + 1 == total
+        if (epoch + 1) % self.every and not last:
+            return
+        metrics = "  ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items()
+                            if k != "learning_rate")
+        speed = (f"  {record['images_per_second']:,.0f} img/s"
+                 if "images_per_second" in record else "")
+        width = len(str(total)) if total else 1
+        of = f"/{total}" if total else ""
+        self.printer(f"epoch {epoch + 1:>{width}}{of}  {metrics}  {seconds:.1f} s{speed}")
+
+    @property
+    def train_seconds(self) -> float:
+        return sum(r["seconds"] for r in self.records)

@@ -1,0 +1,56 @@
+"""The one line of environment every notebook prints under its setup cell."""
+
+from __future__ import annotations
+
+import os
+import platform
+
+from . import modes
+
+
+def accelerators() -> list[str]:
+    """Accelerators the active Keras backend can use; the only backend-specific code here."""
+    import keras
+
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return [d.name.replace("/physical_device:", "") for d in tf.config.list_physical_devices()
+                if d.device_type != "CPU"]
+    if name == "jax":
+        import jax
+
+        return [str(d) for d in jax.devices() if d.platform != "cpu"]
+    if name == "torch":
+        import torch
+
+        return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return []
+
+
+def backend_version() -> str:
+    import keras
+
+    name = keras.backend.backend()
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(name)
+    if module is None:
+        return name
+    return f"{name} {__import__(module).__version__}"
+
+
+def environment_line(*sources) -> str:
+    """Versions, device, mode and data sources: ``print(environment_line(data.source))``."""
+    import keras
+    import numpy as np
+
+    devices = ", ".join(accelerators()) or f"CPU only ({os.cpu_count()} cores)"
+    parts = [
+        f"Python {platform.python_version()}",
+        f"Keras {keras.__version__} on {backend_version()}",
+        f"NumPy {np.__version__}",
+        f"device: {devices}",
+        f"mode: {modes.mode()}",
+    ]
+    parts += [f"data: {s}" for s in sources]
+    return " | ".join(parts)

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from cnnlab.plots import image_grid, plot_history
+
+NAMES = ("cat", "dog", "ship")
+
+
+def test_grid_captions_and_layout():
+    images = np.zeros((5, 8, 8, 3), np.uint8)
+    fig = image_grid(images, labels=[0, 1, 2, 0, 1], class_names=NAMES, ncols=3, title="pets")
+    axes = fig.axes
+    assert len(axes) == 6  # 2 rows x 3 columns, the last one blank
+    assert [a.get_title() for a in axes[:5]] == ["cat", "dog", "ship", "cat", "dog"]
+    assert axes[5].get_title() == "" and not axes[5].images
+    assert fig._suptitle.get_text() == "pets"
+
+
+def test_grid_marks_mistakes_in_red():
+    fig = image_grid(np.zeros((2, 4, 4)), labels=[0, 1], predictions=[0, 2], class_names=NAMES)
+    ok, wrong = fig.axes
+    assert ok.get_title() == "cat" and ok.title.get_color() == "black"
+    assert wrong.get_title() == "ship\n(dog)" and wrong.title.get_color() == "red"
+
+
+def test_grid_single_channel_and_no_labels():
+    fig = image_grid(np.zeros((3, 4, 4, 1)))
+    assert len(fig.axes) == 3 and fig.axes[0].images[0].get_array().shape == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "images, kwargs, message",
+    [
+        (np.zeros((0, 4, 4)), {}, "at least one image"),
+        (np.zeros((2, 4, 4, 2)), {}, r"got shape \(2, 4, 4, 2\)"),
+        (np.zeros((4, 4)), {}, r"got shape \(4, 4\)"),
+        (np.zeros((2, 4, 4)), {"labels": [1]}, "1 labels for 2 images"),
+    ],
+)
+def test_grid_bad_input(images, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        image_grid(images, **kwargs)
+
+
+def test_history_one_run_and_comparison():
+    h = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8],
+         "val_accuracy": [0.4, 0.7]}
+    fig = plot_history(h)
+    loss_ax, acc_ax = fig.axes
+    assert loss_ax.get_xlabel() == "epoch" and acc_ax.get_ylabel() == "accuracy"
+    assert [line.get_label() for line in loss_ax.lines] == ["train", "validation"]
+
+    class FakeHistory:
+        history = {"loss": [2.0, 1.0, 0.5]}
+
+    fig = plot_history({"plain": h, "resnet": FakeHistory()}, metrics=["loss"])
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert labels == ["plain train", "plain validation", "resnet train"]
+    np.testing.assert_array_equal(fig.axes[0].lines[2].get_xdata(), [1, 2, 3])
+
+
+def test_history_errors():
+    with pytest.raises(KeyError, match="has no \\['accuracy'\\]"):
+        plot_history({"loss": [1.0]})
+    with pytest.raises(TypeError, match="Keras History or a dict"):
+        plot_history([1, 2, 3])
