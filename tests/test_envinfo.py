@@ -13,3 +13,11 @@ def test_environment_line(fast_mode):
     assert "mode: fast" in line and "data: MNIST from the subset" in line
     assert "device: " in line
     assert isinstance(accelerators(), list)
+
+
+def test_machine_describes_the_run():
+    from cnnlab.envinfo import machine
+
+    m = machine()
+    assert m["cores"] >= 1 and m["cpu"] and m["keras"] == keras.__version__
+    assert m["backend"].startswith(keras.backend.backend())

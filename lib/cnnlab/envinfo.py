@@ -54,3 +54,17 @@ def environment_line(*sources) -> str:
     ]
     parts += [f"data: {s}" for s in sources]
     return " | ".join(parts)
+
+
+def machine() -> dict:
+    """What a benchmark ran on, for its JSON line."""
+    import keras
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "accelerators": accelerators(),
+            "backend": backend_version(), "keras": keras.__version__}

@@ -1,0 +1,64 @@
+"""What every committed notebook and the README promise, checked without running a kernel
+(nbval runs the notebooks themselves)."""
+
+import json
+import re
+
+import pytest
+
+from cnnlab.colab import badge_markdown, setup_cell_source
+
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+PROGRESS_BAR = re.compile(r"━|\d+/\d+ \[=*>?\.*\]")
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def text_outputs(cell):
+    for out in cell.get("outputs", []):
+        yield "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_shape(path):
+    all_cells = cells(path)
+    code = [c for c in all_cells if c["cell_type"] == "code"]
+    first = source(all_cells[0])
+    assert first.startswith("# ") and badge_markdown(path.name) in first, "title and Colab badge"
+    assert source(code[0]) == setup_cell_source(), "first code cell must be the Colab setup cell"
+    counts = [c["execution_count"] for c in code if c["execution_count"] is not None]
+    assert counts == list(range(1, len(code) + 1)), "commit it executed top to bottom, fresh"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    checked = [c for c in code if "NBVAL_CHECK_OUTPUT" in source(c)]
+    assert checked, "mark the mode-independent cells with # NBVAL_CHECK_OUTPUT"
+    for c in checked:
+        assert c["outputs"], f"a checked cell has no committed output:\n{source(c)[:200]}"
+        for text in text_outputs(c):
+            assert not PROGRESS_BAR.search(text), "no progress bars in checked cells"
+    assert not any("CNNLAB_FAST" in source(c) or "os.environ" in source(c) for c in code), (
+        "notebooks ask cnnlab.budget() for mode-dependent numbers, never the environment")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_and_solutions(path):
+    loads = re.findall(r"%load (solutions/\S+\.py)", "".join(source(c) for c in cells(path)))
+    assert len(loads) >= 3, "at least three exercises, each with a solution to %load"
+    for rel in loads:
+        assert (ROOT / "notebooks" / rel).is_file(), rel
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_readme_lists_notebook_with_badge(path):
+    assert badge_markdown(path.name) in (ROOT / "README.md").read_text(encoding="utf-8")
