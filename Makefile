@@ -8,13 +8,23 @@ STAMP  := $(VENV)/.cnnlab-installed
 # not into notebook cells (CI compares cell outputs).
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Kernels run in notebooks/, so a relative mirror path is made absolute here.
+ifdef CNNLAB_DATA_DIR
+export CNNLAB_DATA_DIR := $(abspath $(CNNLAB_DATA_DIR))
+endif
 
 .PHONY: lab test unit notebooks execute bench lint clean venv
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "The pinned stack needs Python 3.11 or newer; $(PYTHON) is older."; \
+	  echo "Run e.g.: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 1; }
+	@# a venv left half-made (e.g. no ensurepip) is rebuilt rather than reused
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && \
+	  $(PYTHON) -m venv $(VENV) || { echo "python -m venv failed: on Debian/Ubuntu, \
+	  apt install python3-venv (or python3.11-venv)"; exit 1; }; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
@@ -39,7 +49,7 @@ notebooks: $(STAMP)
 	CNNLAB_FAST=1 $(BIN)/python -m pytest notebooks
 
 # Full mode, fresh kernel, top to bottom, outputs written in place: how committed outputs are made.
-# Set CNNLAB_DATA_DIR to a mirror (here: ../shared/data) when there is no network.
+# With no network, name a mirror: make execute CNNLAB_DATA_DIR=../shared/data
 execute: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \
 	  echo "== $$nb"; \

@@ -3,7 +3,7 @@
     python data/make_subsets.py ../shared/data
 
 Draws a class-balanced sample with a fixed seed, keeps canonical order, stores the canonical
-indices beside the pixels, and writes with savez (no pickles). Prints each file's sha256.
+indices beside the pixels, and writes with savez_compressed (no pickles). Prints each file's sha256.
 """
 
 import sys

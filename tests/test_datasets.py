@@ -1,6 +1,8 @@
 """The loaders' source order, verification and errors, on small files made here (the real
 mirror is checked in test_subsets.py)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -154,7 +156,7 @@ def test_unknown_dataset():
 def test_real_manifest_lists_hashes_for_every_file():
     for name, spec in datasets.manifest().items():
         for entry in [*spec["files"], spec["subset"]]:
-            assert all(len(h) == 64 and int(h, 16) >= 0 for h in entry["sha256"]), (name, entry)
+            assert all(re.fullmatch("[0-9a-f]{64}", h) for h in entry["sha256"]), (name, entry)
 
 
 def test_fast_mode_uses_the_committed_subsets(fast_mode, monkeypatch):
@@ -181,5 +183,44 @@ def test_tampered_subset_is_refused(fast_mode, monkeypatch, tmp_path):
     fake = tmp_path / "mnist-subset.npz"
     fake.write_bytes(real.read_bytes()[:-10])
     monkeypatch.setattr(datasets, "subset_dirs", lambda: [tmp_path])
-    with pytest.raises(cnnlab.integrity.IntegrityError, match="not used"):
+    with pytest.raises(cnnlab.integrity.IntegrityError, match="(?s)not used.*git checkout"):
         cnnlab.load_mnist()
+
+
+def test_corrupt_cache_is_removed_and_downloaded_again(small):
+    small["cache"].mkdir(parents=True)
+    bad = small["cache"] / "mnist.npz"
+    bad.write_bytes(b"half a download")
+    data = cnnlab.load_mnist()
+    assert data.source.kind == "download"
+    np.testing.assert_array_equal(data.test[0], small["mnist"]["x_test"])
+    assert bad.stat().st_mode & 0o777 == 0o644  # the fresh download, readable by all
+
+
+def test_corrupt_cache_offline_is_reported_and_removed(small, monkeypatch):
+    small["cache"].mkdir(parents=True)
+    (small["cache"] / "mnist.npz").write_bytes(b"junk")
+    monkeypatch.setitem(small["spec"]["mnist"]["files"][0], "url", "http://127.0.0.1:9/m.npz")
+    with pytest.raises(cnnlab.DataUnavailableError, match="Removed from the cache"):
+        cnnlab.load_mnist()
+    assert not (small["cache"] / "mnist.npz").exists()
+
+
+def test_any_download_failure_is_one_failed_source(small, monkeypatch):
+    import http.client
+
+    def truncated(*args, **kwargs):
+        raise http.client.IncompleteRead(b"partial", 100)
+
+    monkeypatch.setattr(datasets, "download", truncated)
+    with pytest.raises(cnnlab.DataUnavailableError, match="IncompleteRead"):
+        cnnlab.load_mnist()
+
+
+def test_error_lists_every_accepted_hash(full_mode, monkeypatch):
+    entry = datasets.manifest()["mnist"]["files"][0]
+    monkeypatch.setattr(datasets, "manifest", lambda: {
+        "mnist": {"files": [{**entry, "url": "http://127.0.0.1:9/mnist.npz"}], "subset": {}}})
+    with pytest.raises(cnnlab.DataUnavailableError) as err:
+        cnnlab.load_mnist()
+    assert all(h in str(err.value) for h in entry["sha256"]) and len(entry["sha256"]) == 2

@@ -60,6 +60,9 @@ def test_transposed_output_size_matches_keras(w, f, s):
         (lambda: lm.conv_output_size(32, 3, -1), "padding p"),
         (lambda: lm.conv_params(3, 3, 2.5), "c_out must be"),
         (lambda: lm.conv_output_size(32, 3, s=True), "s must be"),
+        (lambda: lm.conv_output_size(32, 3, p=True), "padding p"),
+        (lambda: lm.transposed_output_size(2, 3, p=-1), "padding p"),
+        (lambda: lm.transposed_output_size(1, 2, p=1), "removes the whole"),
     ],
 )
 def test_bad_input(call, message):

@@ -61,3 +61,25 @@ def test_budget_is_read_only_and_names_what_it_has(monkeypatch):
 def test_invalid_budget_requests(settings, error, message):
     with pytest.raises(error, match=message):
         budget(**settings)
+
+
+def test_budget_copies_and_pickles(monkeypatch):
+    import copy
+    import pickle
+
+    monkeypatch.setenv("CNNLAB_FAST", "1")
+    b = budget(epochs=(3, 1), lr=0.1)
+    for twin in (copy.copy(b), copy.deepcopy(b), pickle.loads(pickle.dumps(b))):
+        assert (twin.mode, twin.as_dict()) == ("fast", {"epochs": 1, "lr": 0.1})
+
+
+@pytest.mark.parametrize("name", ["mode", "as_dict", "_values"])
+def test_reserved_names_are_refused(name):
+    with pytest.raises(ValueError, match="reserved names"):
+        budget(**{name: 1})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), (float("inf"), 1)])
+def test_non_finite_values_are_refused(value):
+    with pytest.raises(ValueError, match="positive and finite"):
+        budget(lr=value)

@@ -132,7 +132,11 @@ def _load_subset(name: str, entry: dict) -> Dataset:
         if not path.is_file():
             tried.append(f"{path}: not there")
             continue
-        verify_file(path, entry["sha256"])
+        try:
+            verify_file(path, entry["sha256"])
+        except IntegrityError as exc:
+            raise IntegrityError(f"{exc}\nFix: restore the committed file, e.g. "
+                                 f"`git checkout -- data/{entry['name']}`.") from None
         splits = _check(name, formats.read_npz_splits(path), full=False, where=path)
         return Dataset(*splits, CLASS_NAMES[name], DataSource(name, "subset", path))
     raise DataUnavailableError(
@@ -154,6 +158,9 @@ def _read(name, entry, path, kind, tried) -> Dataset | None:
         splits = _check(name, _READERS[entry["format"]](path), full=True, where=path)
     except (IntegrityError, ValueError, OSError) as exc:
         tried.append(f"{label}: {exc}")
+        if kind == "cache" and isinstance(exc, IntegrityError):
+            path.unlink()  # cnnlab owns its cache: a bad copy only stands in the way
+            tried[-1] += " Removed from the cache."
         return None
     return Dataset(*splits, CLASS_NAMES[name], DataSource(name, kind, path, entry.get("lossy")))
 
@@ -164,7 +171,8 @@ def _load_full(name: str, entries: list[dict]) -> Dataset:
     if not mirror:
         tried.append(f"mirror: {DATA_DIR_ENV} is not set")
     elif not Path(mirror).is_dir():
-        tried.append(f"mirror: {DATA_DIR_ENV}={mirror} is not a folder")
+        tried.append(f"mirror: {DATA_DIR_ENV}={mirror} is not a folder "
+                     f"(seen from {Path.cwd()}: use an absolute path)")
     else:
         for entry in entries:
             if got := _read(name, entry, Path(mirror) / entry["name"], "mirror", tried):
@@ -179,19 +187,19 @@ def _load_full(name: str, entries: list[dict]) -> Dataset:
         print(f"Downloading {TITLES[name]} from {entry['url']} to {target} ...", flush=True)
         try:
             download(entry["url"], target, entry["sha256"][0])
-        except (OSError, IntegrityError) as exc:  # URLError is an OSError
-            tried.append(f"download {entry['url']}: {exc}")
+        except Exception as exc:  # network, HTTP, truncation, hash: each is one failed source
+            tried.append(f"download {entry['url']}: {type(exc).__name__}: {exc}")
             continue
         if got := _read(name, entry, target, "download", tried):
             return got
-    files = "\n".join(f"    {e['name']}  sha256 {e['sha256'][0]}" for e in entries)
+    files = "\n".join(f"    {e['name']}  sha256 {' or '.join(e['sha256'])}" for e in entries)
     raise DataUnavailableError(
         f"Could not load {TITLES[name]} (full mode). Tried, in order:\n  - "
         + "\n  - ".join(tried)
         + "\nFix, any one of:\n"
         f"  - connect to the internet and run again: the download is verified and cached in "
         f"{cache};\n"
-        f"  - download {downloadable[0]['url']} yourself into {cache};\n"
+        + "".join(f"  - download {e['url']} yourself into {cache};\n" for e in downloadable) +
         f"  - set {DATA_DIR_ENV} to a folder holding one of these files:\n{files}\n"
         f"  - for a quick run on the small subset committed in data/, set {modes.FAST_ENV}=1."
     )

@@ -56,6 +56,7 @@ def download(url: str, dest: str | Path, sha256: str, *, timeout: float = 60.0) 
             raise IntegrityError(
                 f"download of {url} has sha256 {h.hexdigest()}, expected {sha256}; discarded."
             )
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache is for every reader
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

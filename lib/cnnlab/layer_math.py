@@ -11,6 +11,11 @@ def _positive(**values):
             raise ValueError(f"{name} must be a positive whole number, got {v!r}.")
 
 
+def _check_padding(p):
+    if not isinstance(p, int) or isinstance(p, bool) or p < 0:
+        raise ValueError(f"padding p must be a whole number >= 0, got {p!r}.")
+
+
 def conv_output_size(w: int, f: int, p: int = 0, s: int = 1, dilation: int = 1) -> int:
     """``floor((W - F_eff + 2P) / S) + 1`` with ``F_eff = dilation * (F - 1) + 1``.
 
@@ -18,8 +23,7 @@ def conv_output_size(w: int, f: int, p: int = 0, s: int = 1, dilation: int = 1) 
     the last rows and columns that a full stride cannot reach are dropped.
     """
     _positive(w=w, f=f, s=s, dilation=dilation)
-    if not isinstance(p, int) or p < 0:
-        raise ValueError(f"padding p must be a whole number >= 0, got {p!r}.")
+    _check_padding(p)
     f_eff = dilation * (f - 1) + 1
     if w + 2 * p < f_eff:
         raise ValueError(
@@ -40,7 +44,11 @@ def same_padding(w: int, f: int, s: int = 1, dilation: int = 1) -> tuple[int, in
 def transposed_output_size(w: int, f: int, p: int = 0, s: int = 1) -> int:
     """Output of a transposed convolution, the inverse shape map: ``(W - 1) * S + F - 2P``."""
     _positive(w=w, f=f, s=s)
-    return (w - 1) * s + f - 2 * p
+    _check_padding(p)
+    out = (w - 1) * s + f - 2 * p
+    if out < 1:
+        raise ValueError(f"padding {p} removes the whole {out + 2 * p}-pixel output.")
+    return out
 
 
 def conv_params(f: int, c_in: int, c_out: int, bias: bool = True) -> int:

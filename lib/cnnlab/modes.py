@@ -7,6 +7,7 @@ tiny budgets. A notebook asks :func:`budget` for every number that depends on th
 
 from __future__ import annotations
 
+import math
 import os
 from numbers import Real
 from types import MappingProxyType
@@ -34,6 +35,9 @@ def mode() -> str:
     return "fast" if is_fast() else "full"
 
 
+RESERVED = ("mode", "as_dict")
+
+
 class Budget:
     """The numbers a notebook runs with in the current mode, as read-only attributes."""
 
@@ -42,6 +46,8 @@ class Budget:
         object.__setattr__(self, "_values", MappingProxyType(dict(values)))
 
     def __getattr__(self, name):
+        if name.startswith("_"):  # copy and pickle probe before __init__ has run
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -50,6 +56,9 @@ class Budget:
 
     def __setattr__(self, name, value):
         raise AttributeError("a Budget is read-only: ask budget() for other numbers")
+
+    def __reduce__(self):
+        return (Budget, (self.mode, dict(self._values)))
 
     def as_dict(self) -> dict:
         return dict(self._values)
@@ -67,8 +76,10 @@ def _check_number(name: str, which: str, value) -> None:
             f"budget {name}: the {which} value {value!r} is not a number or None; "
             f"give a number, or a (full, fast) pair of numbers."
         )
-    if value <= 0:
-        raise ValueError(f"budget {name}: the {which} value {value!r} must be positive.")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"budget {name}: the {which} value {value!r} must be positive and finite."
+        )
 
 
 def budget(**settings) -> Budget:
@@ -84,6 +95,9 @@ def budget(**settings) -> Budget:
     """
     if not settings:
         raise ValueError("budget() needs at least one setting, e.g. budget(epochs=(10, 1)).")
+    reserved = [name for name in settings if name in RESERVED or name.startswith("_")]
+    if reserved:
+        raise ValueError(f"budget: {reserved} are reserved names; call the setting otherwise.")
     fast = is_fast()
     chosen = {}
     for name, value in settings.items():
