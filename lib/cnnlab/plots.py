@@ -102,3 +102,61 @@ def plot_history(histories, metrics: Sequence[str] = ("loss", "accuracy"), *, ti
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_confusion(cm, class_names, *, title="confusion matrix", normalize=True):
+    """Heat map of a confusion matrix (rows true, columns predicted), counts written in."""
+    cm = np.asarray(cm)
+    n = len(class_names)
+    if cm.shape != (n, n):
+        raise ValueError(f"confusion matrix {cm.shape} does not match {n} class names.")
+    shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
+    fig, ax = plt.subplots(figsize=(0.55 * n + 2.5, 0.55 * n + 2))
+    im = ax.imshow(shown, cmap="Blues")
+    ax.set_xticks(range(n), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(n), class_names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    for i in range(n):
+        for j in range(n):
+            if cm[i, j]:
+                dark = shown[i, j] > 0.5 * shown.max()
+                ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")
+    fig.colorbar(im, ax=ax, fraction=0.046, label="fraction of the row" if normalize else "count")
+    fig.tight_layout()
+    return fig
+
+
+def filter_grid(kernel, *, ncols=8, title=None, size=1.0):
+    """Show conv filters (kh, kw, C_in, C_out): colour when C_in is 3, else input channel 0.
+
+    Each filter is scaled on its own, from its min (black) to its max (white).
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        raise ValueError(f"expected a conv kernel (kh, kw, C_in, C_out), got {kernel.shape}.")
+    filters = np.moveaxis(kernel, -1, 0)
+    filters = filters if kernel.shape[2] == 3 else filters[..., 0]
+    lo = filters.min(axis=tuple(range(1, filters.ndim)), keepdims=True)
+    hi = filters.max(axis=tuple(range(1, filters.ndim)), keepdims=True)
+    scaled = (filters - lo) / np.maximum(hi - lo, 1e-12)
+    captions = [f"filter {i}" for i in range(len(scaled))]
+    fig = image_grid(scaled, ncols=ncols, title=title, size=size,
+                     labels=list(range(len(scaled))), class_names=captions)
+    for ax in fig.axes:
+        for im in ax.images:
+            im.set_interpolation("nearest")
+    return fig
+
+
+def feature_maps(maps, *, ncols=8, title=None, size=1.3, cmap="viridis"):
+    """Show the channels of one feature map (H, W, C), each scaled on its own."""
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"expected one example's feature maps (H, W, C), got {maps.shape}.")
+    channels = np.moveaxis(maps, -1, 0)
+    return image_grid(channels, labels=list(range(len(channels))),
+                      class_names=[f"channel {i}" for i in range(len(channels))],
+                      ncols=ncols, title=title, size=size, cmap=cmap)

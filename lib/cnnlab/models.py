@@ -1,0 +1,60 @@
+"""Model builders the lectures and benchmarks share. Layer names follow the papers."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+ACTIVATIONS = ("tanh", "relu")
+POOLINGS = {"average": layers.AveragePooling2D, "max": layers.MaxPooling2D}
+
+
+def mlp(input_shape=(28, 28, 1), hidden=256, classes=10, name="mlp"):
+    """The baseline: Flatten, Dense ``hidden`` ReLU, Dense ``classes`` softmax."""
+    return keras.Sequential([
+        keras.Input(input_shape),
+        layers.Flatten(name="flatten"),
+        layers.Dense(hidden, activation="relu", name="hidden"),
+        layers.Dense(classes, activation="softmax", name="output"),
+    ], name=name)
+
+
+def seed_convnet(input_shape=(28, 28, 1), classes=10, name="convnet"):
+    """The design source's MNIST ConvNet: Conv 32 5x5, pool, Conv 64 3x3, pool, Dense 256."""
+    return keras.Sequential([
+        keras.Input(input_shape),
+        layers.Conv2D(32, 5, padding="same", activation="relu", name="conv1"),
+        layers.MaxPooling2D(2, name="pool1"),
+        layers.Conv2D(64, 3, padding="same", activation="relu", name="conv2"),
+        layers.MaxPooling2D(2, name="pool2"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(256, activation="relu", name="dense"),
+        layers.Dense(classes, activation="softmax", name="output"),
+    ], name=name)
+
+
+def lenet5(activation="tanh", pooling="average", input_shape=(28, 28, 1), classes=10,
+           name=None):
+    """LeNet-5 (LeCun et al., 1998) on 28x28 MNIST, padded by 2 to the paper's 32x32.
+
+    ``activation="tanh", pooling="average"`` is the published network (with C3 connected to
+    all S2 maps, and a softmax output instead of RBF units); ``"relu", "max"`` is the modern one.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {tuple(POOLINGS)}, got {pooling!r}.")
+    pool = POOLINGS[pooling]
+    padding = (32 - input_shape[0]) // 2
+    return keras.Sequential([
+        keras.Input(input_shape),
+        layers.ZeroPadding2D(padding, name="pad_to_32"),
+        layers.Conv2D(6, 5, activation=activation, name="C1"),
+        pool(2, name="S2"),
+        layers.Conv2D(16, 5, activation=activation, name="C3"),
+        pool(2, name="S4"),
+        layers.Conv2D(120, 5, activation=activation, name="C5"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(84, activation=activation, name="F6"),
+        layers.Dense(classes, activation="softmax", name="output"),
+    ], name=name or f"lenet5_{activation}_{pooling}")

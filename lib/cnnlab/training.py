@@ -1,0 +1,87 @@
+"""Training plumbing: the learning-rate schedule, a compact fit, accuracy and saved models."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from . import modes
+from .callbacks import EpochLogger
+from .datasets import cache_dir
+
+
+def as_float_images(x) -> np.ndarray:
+    """uint8 images to float32 in [0, 1], with a channel axis for grey images."""
+    x = np.asarray(x)
+    if x.dtype != np.uint8:
+        raise TypeError(f"expected uint8 images as the loaders return them, got {x.dtype}.")
+    if x.ndim == 3:
+        x = x[..., None]
+    return x.astype("float32") / 255.0
+
+
+def warmup_cosine(peak_lr: float, total_steps: int, warmup_fraction: float = 0.2):
+    """Linear warm-up from 0 to ``peak_lr``, then cosine decay to 0 (a one-cycle shape)."""
+    if total_steps < 2:
+        raise ValueError(f"total_steps must be at least 2, got {total_steps}.")
+    if not 0 <= warmup_fraction < 1:
+        raise ValueError(f"warmup_fraction must be in [0, 1), got {warmup_fraction}.")
+    warmup = int(total_steps * warmup_fraction)
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0 if warmup else peak_lr, decay_steps=total_steps - warmup,
+        warmup_target=peak_lr if warmup else None, warmup_steps=warmup)
+
+
+def fit(model, x, y, *, epochs, batch_size, validation=None, log_every=1):
+    """``model.fit`` with one log line per epoch and no progress bar.
+
+    Returns ``(history, logger)``; ``logger.train_seconds`` is the time spent in epochs.
+    Shuffling follows the seed of ``keras.utils.set_random_seed``.
+    """
+    logger = EpochLogger(len(x), every=log_every)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
+                        verbose=0, callbacks=[logger], shuffle=True)
+    return history, logger
+
+
+def predict_classes(model, x, batch_size=1024) -> np.ndarray:
+    return np.argmax(model.predict(x, batch_size=batch_size, verbose=0), axis=-1)
+
+
+def accuracy(model, x, y, batch_size=1024) -> float:
+    return float(np.mean(predict_classes(model, x, batch_size) == np.asarray(y).reshape(-1)))
+
+
+def model_path(name: str) -> Path:
+    """Where a lecture's trained model lives: per mode, so a fast run never replaces a full one."""
+    if not name or Path(name).name != name or name.startswith("."):
+        raise ValueError(f"a model name is a plain file name, got {name!r}.")
+    return cache_dir() / "models" / modes.mode() / f"{name}.keras"
+
+
+def save_model(model, name: str) -> Path:
+    """Save atomically as ``.keras`` (no half-written file if interrupted)."""
+    path = model_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
+    os.close(fd)
+    try:
+        model.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_model(name: str):
+    """The saved model, or None if this mode has none yet (the caller then trains it)."""
+    path = model_path(name)
+    if not path.is_file():
+        return None
+    # safe_mode: no arbitrary code from the file; compile=False: reused for inference
+    return keras.models.load_model(path, compile=False)

@@ -1,0 +1,37 @@
+import pytest
+
+from cnnlab import layer_math as lm
+from cnnlab import models
+
+
+def test_lenet5_shapes_and_parameters_follow_the_paper():
+    model = models.lenet5()
+    shapes = {layer.name: tuple(layer.output.shape[1:]) for layer in model.layers}
+    assert shapes == {"pad_to_32": (32, 32, 1), "C1": (28, 28, 6), "S2": (14, 14, 6),
+                      "C3": (10, 10, 16), "S4": (5, 5, 16), "C5": (1, 1, 120),
+                      "flatten": (120,), "F6": (84,), "output": (10,)}
+    expected = (lm.conv_params(5, 1, 6) + lm.conv_params(5, 6, 16) + lm.conv_params(5, 16, 120)
+                + lm.dense_params(120, 84) + lm.dense_params(84, 10))
+    assert model.count_params() == expected == 61_706
+    assert model.get_layer("C1").activation.__name__ == "tanh"
+    assert type(model.get_layer("S2")).__name__ == "AveragePooling2D"
+
+
+def test_modern_lenet_switches():
+    model = models.lenet5("relu", "max")
+    assert model.get_layer("C3").activation.__name__ == "relu"
+    assert type(model.get_layer("S4")).__name__ == "MaxPooling2D"
+    assert model.count_params() == 61_706 and model.name == "lenet5_relu_max"
+
+
+@pytest.mark.parametrize("kwargs, message", [({"activation": "sigmoid"}, "activation must be"),
+                                             ({"pooling": "min"}, "pooling must be")])
+def test_lenet5_bad_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.lenet5(**kwargs)
+
+
+def test_baselines():
+    assert models.mlp().count_params() == lm.dense_params(784, 256) + lm.dense_params(256, 10)
+    assert models.seed_convnet().count_params() == 824_970
+    assert models.seed_convnet().output_shape == (None, 10)

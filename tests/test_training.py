@@ -1,0 +1,65 @@
+import keras
+import numpy as np
+import pytest
+
+from cnnlab import training
+
+
+def test_as_float_images():
+    x = np.array([[[0, 255]]], np.uint8)
+    out = training.as_float_images(x)
+    assert out.shape == (1, 1, 2, 1) and out.dtype == np.float32 and out.max() == 1.0
+    assert training.as_float_images(np.zeros((2, 4, 4, 3), np.uint8)).shape == (2, 4, 4, 3)
+    with pytest.raises(TypeError, match="uint8"):
+        training.as_float_images(np.zeros((2, 4, 4), np.float32))
+
+
+def test_warmup_cosine_shape():
+    schedule = training.warmup_cosine(0.01, 100, 0.2)
+    lr = [float(schedule(step)) for step in (0, 10, 20, 60, 100)]
+    assert lr[0] == 0 and lr[1] == pytest.approx(0.005) and lr[2] == pytest.approx(0.01)
+    assert lr[3] == pytest.approx(0.005, abs=1e-4) and lr[4] == pytest.approx(0, abs=1e-7)
+    assert float(training.warmup_cosine(0.1, 10, 0.0)(0)) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="total_steps"):
+        training.warmup_cosine(0.1, 1)
+    with pytest.raises(ValueError, match="warmup_fraction"):
+        training.warmup_cosine(0.1, 10, 1.0)
+
+
+def tiny_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_fit_learns_and_logs(capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 4)).astype("float32")
+    y = np.argmax(x[:, :3], axis=1)
+    model = tiny_model()
+    history, logger = training.fit(model, x, y, epochs=5, batch_size=32, validation=(x, y))
+    assert len(capsys.readouterr().out.strip().splitlines()) == 5
+    assert len(history.history["loss"]) == 5 and logger.train_seconds > 0
+    assert training.accuracy(model, x, y) > 0.8
+    assert training.predict_classes(model, x[:7]).shape == (7,)
+
+
+def test_save_and_load_per_mode(full_mode, monkeypatch):
+    model = tiny_model()
+    assert training.load_model("tiny") is None
+    path = training.save_model(model, "tiny")
+    assert path.parent.name == "full" and path.suffix == ".keras"
+    assert [p.name for p in path.parent.iterdir()] == ["tiny.keras"]  # no temp file left
+    x = np.ones((2, 4), "float32")
+    np.testing.assert_allclose(training.load_model("tiny").predict(x, verbose=0),
+                               model.predict(x, verbose=0))
+    monkeypatch.setenv("CNNLAB_FAST", "1")
+    assert training.load_model("tiny") is None  # fast runs never see (or replace) full models
+
+
+@pytest.mark.parametrize("name", ["", "../evil", "a/b", ".hidden"])
+def test_model_names_are_plain(name):
+    with pytest.raises(ValueError, match="plain file name"):
+        training.model_path(name)
