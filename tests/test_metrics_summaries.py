@@ -50,6 +50,8 @@ def test_layer_table():
     lines = text.splitlines()
     assert lines[0].split() == ["name", "type", "output", "params"]
     assert lines[3].split()[-1] == "156" and lines[3].endswith("156")
+    floats = format_table([{"a": 0.99084, "b": 46.944}]).splitlines()[2]
+    assert floats.split() == ["0.9908", "46.94"]
     assert "48,120" in text
     with pytest.raises(ValueError, match="no rows"):
         format_table([])

@@ -35,3 +35,31 @@ def test_baselines():
     assert models.mlp().count_params() == lm.dense_params(784, 256) + lm.dense_params(256, 10)
     assert models.seed_convnet().count_params() == 824_970
     assert models.seed_convnet().output_shape == (None, 10)
+
+
+def test_feature_extractor_sequential_and_functional():
+    import keras
+    import numpy as np
+
+    seq = models.lenet5("relu", "max")
+    probe = models.feature_extractor(seq, ["C1", "S4"])
+    c1, s4 = probe(np.zeros((2, 28, 28, 1), "float32"))
+    assert c1.shape == (2, 28, 28, 6) and s4.shape == (2, 5, 5, 16)
+    inp = keras.Input((8, 8, 3))
+    out = keras.layers.Conv2D(4, 3, name="conv")(inp)
+    functional = keras.Model(inp, keras.layers.GlobalAveragePooling2D()(out))
+    maps = models.feature_extractor(functional, ["conv"])(np.zeros((1, 8, 8, 3), "float32"))
+    assert maps.shape == (1, 6, 6, 4)
+    with pytest.raises(ValueError, match=r"has no layers \['C9'\]"):
+        models.feature_extractor(seq, ["C9"])
+
+
+def test_lenet5_shift_augments_only_in_training():
+    import numpy as np
+
+    model = models.lenet5("relu", "max", shift=0.1)
+    assert model.layers[0].name == "shift" and model.count_params() == 61_706
+    x = np.random.default_rng(0).uniform(size=(2, 28, 28, 1)).astype("float32")
+    shift = model.get_layer("shift")
+    np.testing.assert_array_equal(np.asarray(shift(x, training=False)), x)
+    assert not np.allclose(np.asarray(shift(x, training=True)), x)

@@ -63,3 +63,10 @@ def test_save_and_load_per_mode(full_mode, monkeypatch):
 def test_model_names_are_plain(name):
     with pytest.raises(ValueError, match="plain file name"):
         training.model_path(name)
+
+
+def test_save_model_to_a_path(tmp_path):
+    path = training.save_model_to(tiny_model(), tmp_path / "deep" / "m.keras")
+    assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == ["m.keras"]
+    with pytest.raises(ValueError, match=r"\.keras files"):
+        training.save_model_to(tiny_model(), tmp_path / "m.h5")

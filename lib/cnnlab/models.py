@@ -9,6 +9,19 @@ ACTIVATIONS = ("tanh", "relu")
 POOLINGS = {"average": layers.AveragePooling2D, "max": layers.MaxPooling2D}
 
 
+def feature_extractor(model, layer_names):
+    """A model from ``model``'s input to the outputs of the named layers (Sequential or
+    functional alike), for looking at feature maps. It returns a list of tensors, or the one
+    tensor when one layer is named."""
+    missing = [n for n in layer_names if n not in {layer.name for layer in model.layers}]
+    if missing:
+        raise ValueError(f"{model.name} has no layers {missing}; it has "
+                         f"{[layer.name for layer in model.layers]}.")
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    return keras.Model(inputs, [model.get_layer(n).output for n in layer_names],
+                       name=f"{model.name}_features")
+
+
 def mlp(input_shape=(28, 28, 1), hidden=256, classes=10, name="mlp"):
     """The baseline: Flatten, Dense ``hidden`` ReLU, Dense ``classes`` softmax."""
     return keras.Sequential([
@@ -34,11 +47,12 @@ def seed_convnet(input_shape=(28, 28, 1), classes=10, name="convnet"):
 
 
 def lenet5(activation="tanh", pooling="average", input_shape=(28, 28, 1), classes=10,
-           name=None):
+           name=None, shift=0.0):
     """LeNet-5 (LeCun et al., 1998) on 28x28 MNIST, padded by 2 to the paper's 32x32.
 
     ``activation="tanh", pooling="average"`` is the published network (with C3 connected to
     all S2 maps, and a softmax output instead of RBF units); ``"relu", "max"`` is the modern one.
+    ``shift`` > 0 adds random translations of up to that fraction of the image (in training only).
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
@@ -46,8 +60,10 @@ def lenet5(activation="tanh", pooling="average", input_shape=(28, 28, 1), classe
         raise ValueError(f"pooling must be one of {tuple(POOLINGS)}, got {pooling!r}.")
     pool = POOLINGS[pooling]
     padding = (32 - input_shape[0]) // 2
+    augment = [layers.RandomTranslation(shift, shift, fill_mode="constant", name="shift")]
     return keras.Sequential([
         keras.Input(input_shape),
+        *(augment if shift else []),
         layers.ZeroPadding2D(padding, name="pad_to_32"),
         layers.Conv2D(6, 5, activation=activation, name="C1"),
         pool(2, name="S2"),

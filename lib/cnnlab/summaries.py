@@ -22,7 +22,7 @@ def format_table(rows: list[dict], columns=None) -> str:
         if isinstance(v, int):
             return f"{v:,}"
         if isinstance(v, float):
-            return f"{v:,.2f}"
+            return f"{v:.4g}"
         return str(v)
 
     cells = [[cell(r.get(c, "")) for c in columns] for r in rows]

@@ -49,7 +49,13 @@ def fit(model, x, y, *, epochs, batch_size, validation=None, log_every=1):
 
 
 def predict_classes(model, x, batch_size=1024) -> np.ndarray:
-    return np.argmax(model.predict(x, batch_size=batch_size, verbose=0), axis=-1)
+    """Class indices, by direct batched calls: ``model.predict`` would compile a function for
+    every new model, which a lecture comparing many models pays for (and TF warns about)."""
+    if len(x) == 0:
+        return np.zeros((0,), dtype=np.int64)
+    return np.concatenate([
+        np.argmax(keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)), -1)
+        for i in range(0, len(x), batch_size)])
 
 
 def accuracy(model, x, y, batch_size=1024) -> float:
@@ -64,13 +70,21 @@ def model_path(name: str) -> Path:
 
 
 def save_model(model, name: str) -> Path:
-    """Save atomically as ``.keras`` (no half-written file if interrupted)."""
-    path = model_path(name)
+    """Save a lecture's model under its name (see :func:`model_path`)."""
+    return save_model_to(model, model_path(name))
+
+
+def save_model_to(model, path) -> Path:
+    """Save atomically as ``.keras``: no half-written file if interrupted."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"Keras saves models to .keras files, got {path}.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".keras", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras", dir=path.parent)
     os.close(fd)
     try:
         model.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a saved model is for every reader
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
