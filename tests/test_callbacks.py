@@ -40,3 +40,40 @@ def test_every_n_epochs_and_always_the_last():
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError, match="must be"):
         EpochLogger(**kwargs)
+
+
+def test_time_limit_stops_after_the_epoch_that_uses_it_up():
+    from cnnlab.callbacks import TimeLimit
+
+    lines = []
+    limit = TimeLimit(1e-9)
+    tiny_fit_with = [EpochLogger(printer=lines.append), limit]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    history = model.fit(x, (x[:, 0] > 0).astype(int), epochs=5, verbose=0,
+                        callbacks=tiny_fit_with)
+    assert len(history.history["loss"]) == 1 and len(lines) == 1 and limit.used > 0
+    with pytest.raises(ValueError, match="positive"):
+        TimeLimit(0)
+
+
+def test_accuracy_tracker_and_time_to_target():
+    from cnnlab.callbacks import AccuracyTracker
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int32")
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.1), "sparse_categorical_crossentropy")
+    printed = []
+    tracker = AccuracyTracker(x, y, printer=printed.append)
+    model.fit(x, y, epochs=4, verbose=0, callbacks=[tracker])
+    assert len(tracker.points) == 4 and len(printed) == 4
+    seconds = [s for s, _ in tracker.points]
+    assert seconds == sorted(seconds) and seconds[0] > 0
+    best = max(a for _, a in tracker.points)
+    assert best > 0.9 and tracker.time_to(best) in seconds
+    assert tracker.time_to(1.01) is None

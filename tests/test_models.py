@@ -63,3 +63,26 @@ def test_lenet5_shift_augments_only_in_training():
     shift = model.get_layer("shift")
     np.testing.assert_array_equal(np.asarray(shift(x, training=False)), x)
     assert not np.allclose(np.asarray(shift(x, training=True)), x)
+
+
+def test_seed_cifar_cnn_is_the_source_model():
+    model = models.seed_cifar_cnn()
+    shapes = [tuple(layer.output.shape[1:]) for layer in model.layers]
+    assert shapes[:4] == [(32, 32, 128), (16, 16, 128), (14, 14, 128), (7, 7, 128)]
+    assert shapes[-3:] == [(512,), (64,), (10,)]
+    expected = (lm.conv_params(3, 3, 128) + lm.conv_params(3, 128, 128)
+                + lm.conv_params(2, 128, 64) + lm.conv_params(2, 64, 32)
+                + lm.conv_params(2, 32, 32) + lm.dense_params(512, 64) + lm.dense_params(64, 10))
+    assert model.count_params() == expected == 229_834
+
+
+def test_cifar_resnet9_layout():
+    model = models.cifar_resnet9(8)
+    assert model.output_shape == (None, 10)
+    assert model.get_layer("stage1_add").output.shape[1:] == (16, 16, 16)
+    assert model.get_layer("stage3_add").output.shape[1:] == (4, 4, 64)
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert len(convs) == 8 and all(not c.use_bias for c in convs)  # ResNet-9: 8 convs + dense
+    plain = models.cifar_resnet9(8, batch_norm=False)
+    assert not [layer for layer in plain.layers if "BatchNorm" in type(layer).__name__]
+    assert all(layer.use_bias for layer in plain.layers if type(layer).__name__ == "Conv2D")

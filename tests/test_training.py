@@ -70,3 +70,18 @@ def test_save_model_to_a_path(tmp_path):
     assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == ["m.keras"]
     with pytest.raises(ValueError, match=r"\.keras files"):
         training.save_model_to(tiny_model(), tmp_path / "m.h5")
+
+
+def test_flip_tta_averages_with_the_mirror_image():
+    inputs = keras.Input((2, 2, 1))
+    # a model that only looks at the left column: mirrored images give other predictions
+    left = keras.layers.Lambda(lambda t: t[:, :, 0, :])(inputs)
+    outputs = keras.layers.Softmax()(keras.layers.Flatten()(left))
+    model = keras.Model(inputs, outputs)
+    x = np.array([[[[3.0], [0.0]], [[0.0], [0.0]]]], "float32")
+    plain = training.predict_proba(model, x)
+    tta = training.predict_proba(model, x, flip_tta=True)
+    mirrored = training.predict_proba(model, x[:, :, ::-1])
+    np.testing.assert_allclose(tta, (plain + mirrored) / 2, rtol=1e-6)
+    assert not np.allclose(plain, mirrored)
+    assert training.predict_proba(model, x[:0]).shape == (0, 2)

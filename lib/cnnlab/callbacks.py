@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import keras
+import numpy as np
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -53,3 +54,58 @@ class EpochLogger(keras.callbacks.Callback):
     @property
     def train_seconds(self) -> float:
         return sum(r["seconds"] for r in self.records)
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stop training at the end of the epoch in which training time reaches ``seconds``.
+
+    Keras runs callbacks in list order: put this one before any callback that evaluates at the
+    end of an epoch (such as :class:`AccuracyTracker`), or their time counts as training time.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if seconds <= 0:
+            raise ValueError(f"seconds must be positive, got {seconds}.")
+        self.seconds = seconds
+        self.used = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.used = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.used += time.perf_counter() - self._start
+        if self.used >= self.seconds:
+            self.model.stop_training = True
+
+
+class AccuracyTracker(keras.callbacks.Callback):
+    """After every epoch, measure accuracy on held-out data and note the training time so far;
+    ``time_to(target)`` then says when the model first reached ``target``."""
+
+    def __init__(self, x, y, *, predict=None, printer=print):
+        super().__init__()
+        self.x, self.y = x, np.asarray(y).reshape(-1)
+        self.predict = predict
+        self.printer = printer
+        self.points: list[tuple[float, float]] = []  # (training seconds, accuracy)
+
+    def on_train_begin(self, logs=None):
+        self.points, self._train_seconds = [], 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._train_seconds += time.perf_counter() - self._start
+        predict = self.predict or (lambda m, x: np.argmax(m.predict(x, verbose=0), -1))
+        accuracy = float(np.mean(predict(self.model, self.x) == self.y))
+        self.points.append((self._train_seconds, accuracy))
+        if self.printer:
+            self.printer(f"  held-out accuracy {accuracy:.2%} after {self._train_seconds:.0f} s")
+
+    def time_to(self, target: float) -> float | None:
+        return next((s for s, a in self.points if a >= target), None)

@@ -48,18 +48,31 @@ def fit(model, x, y, *, epochs, batch_size, validation=None, log_every=1):
     return history, logger
 
 
-def predict_classes(model, x, batch_size=1024) -> np.ndarray:
-    """Class indices, by direct batched calls: ``model.predict`` would compile a function for
-    every new model, which a lecture comparing many models pays for (and TF warns about)."""
+def predict_proba(model, x, batch_size=1024, *, flip_tta=False) -> np.ndarray:
+    """Class probabilities by direct batched calls (``model.predict`` would compile a function
+    for every new model, which a lecture comparing many models pays for, and TF warns about).
+
+    ``flip_tta``: average with the prediction for the left-right mirrored images (test-time
+    augmentation; right for photos, wrong for digits and text).
+    """
+    def run(images):
+        return np.concatenate([keras.ops.convert_to_numpy(model(images[i : i + batch_size],
+                                                                training=False))
+                               for i in range(0, len(images), batch_size)])
+
     if len(x) == 0:
-        return np.zeros((0,), dtype=np.int64)
-    return np.concatenate([
-        np.argmax(keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)), -1)
-        for i in range(0, len(x), batch_size)])
+        return np.zeros((0, model.output_shape[-1]), dtype="float32")
+    probs = run(x)
+    return (probs + run(x[:, :, ::-1])) / 2 if flip_tta else probs
 
 
-def accuracy(model, x, y, batch_size=1024) -> float:
-    return float(np.mean(predict_classes(model, x, batch_size) == np.asarray(y).reshape(-1)))
+def predict_classes(model, x, batch_size=1024, *, flip_tta=False) -> np.ndarray:
+    return np.argmax(predict_proba(model, x, batch_size, flip_tta=flip_tta), axis=-1)
+
+
+def accuracy(model, x, y, batch_size=1024, *, flip_tta=False) -> float:
+    predicted = predict_classes(model, x, batch_size, flip_tta=flip_tta)
+    return float(np.mean(predicted == np.asarray(y).reshape(-1)))
 
 
 def model_path(name: str) -> Path:

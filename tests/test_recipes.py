@@ -1,0 +1,29 @@
+"""The shared recipes run end to end on a few real images (their figures live in benchmarks/)."""
+
+import numpy as np
+
+import cnnlab
+from cnnlab import recipes, training
+from cnnlab.callbacks import AccuracyTracker
+
+
+def test_modern_lenet_recipe(fast_mode):
+    (x, y), _, _, _ = cnnlab.load_mnist()
+    x = training.as_float_images(x[:512])
+    model, history, log = recipes.train_modern_lenet(x, y[:512], epochs=2, log_every=2)
+    assert model.get_layer("shift") and len(history.history["loss"]) == 2
+    assert history.history["loss"][1] < history.history["loss"][0]
+
+
+def test_cifar_recipes(fast_mode):
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    x, y = x[:256], y[:256]
+    xf = training.as_float_images(x)
+    tracker = AccuracyTracker(xf, y, printer=None)
+    model, history, log = recipes.train_cifar_modern(x, y, epochs=2, width=4, batch_size=64,
+                                                      callbacks=[tracker], log_every=2)
+    assert len(tracker.points) == 2 and model.output_shape == (None, 10)
+    assert np.isfinite(history.history["loss"]).all()
+    assert 0 <= training.accuracy(model, xf, y, flip_tta=True) <= 1
+    base, history, _ = recipes.train_cifar_baseline(xf[:64], y[:64], epochs=1)
+    assert base.name == "seed_cifar_cnn" and len(history.history["loss"]) == 1
