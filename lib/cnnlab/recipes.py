@@ -8,7 +8,6 @@ import keras
 
 from . import models, training
 from .augment import AugmentedImages
-from .callbacks import EpochLogger
 
 
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
@@ -42,10 +41,9 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
     keras.utils.set_random_seed(seed)
     model = models.seed_cifar_cnn(input_shape=tuple(x_train.shape[1:]))
     model.compile(keras.optimizers.SGD(0.01), "categorical_crossentropy", metrics=["accuracy"])
-    logger = EpochLogger(len(x_train), every=log_every)
-    history = model.fit(x_train, keras.utils.to_categorical(y_train, 10), batch_size=32,
-                        epochs=epochs, validation_data=validation, verbose=0,
-                        callbacks=[logger, *callbacks])
+    history, logger = training.fit(model, x_train, keras.utils.to_categorical(y_train, 10),
+                                   epochs=epochs, batch_size=32, validation=validation,
+                                   log_every=log_every, callbacks=callbacks)
     return model, history, logger
 
 
@@ -68,6 +66,6 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
     model.compile(optimizer,
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"], steps_per_execution=8)
-    logger = EpochLogger(len(x_train_u8), every=log_every)
-    history = model.fit(batches, epochs=epochs, verbose=0, callbacks=[logger, *callbacks])
+    history, logger = training.fit(model, batches, epochs=epochs, log_every=log_every,
+                                   callbacks=callbacks, images_per_epoch=len(x_train_u8))
     return model, history, logger

@@ -36,15 +36,18 @@ def warmup_cosine(peak_lr: float, total_steps: int, warmup_fraction: float = 0.2
         warmup_target=peak_lr if warmup else None, warmup_steps=warmup)
 
 
-def fit(model, x, y, *, epochs, batch_size, validation=None, log_every=1):
+def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every=1,
+        callbacks=(), images_per_epoch=None):
     """``model.fit`` with one log line per epoch and no progress bar.
 
+    ``x`` is an array (with labels ``y``) or a ``keras.utils.PyDataset`` of batches (then give
+    ``images_per_epoch`` for the images/second figure). ``callbacks`` run after the logger.
     Returns ``(history, logger)``; ``logger.train_seconds`` is the time spent in epochs.
     Shuffling follows the seed of ``keras.utils.set_random_seed``.
     """
-    logger = EpochLogger(len(x), every=log_every)
+    logger = EpochLogger(images_per_epoch or len(x), every=log_every)
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
-                        verbose=0, callbacks=[logger], shuffle=True)
+                        verbose=0, callbacks=[logger, *callbacks])
     return history, logger
 
 
