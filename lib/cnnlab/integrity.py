@@ -3,6 +3,7 @@ download or cache write either lands whole under its final name or leaves nothin
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -37,18 +38,32 @@ def verify_file(path: str | Path, sha256: str | set[str] | frozenset[str]) -> No
         )
 
 
+@contextlib.contextmanager
+def atomic_path(dest: str | Path, suffix: str = ".part"):
+    """Yield a temporary path beside ``dest``; when the block succeeds it becomes ``dest``
+    (readable by all), and when it fails it is removed: ``dest`` is never half-written."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix, dir=dest.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are for every reader
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def download(url: str, dest: str | Path, sha256: str, *, timeout: float = 60.0) -> Path:
     """Fetch ``url`` to ``dest`` through a temporary file in the same folder.
 
     The hash is checked before the rename, so ``dest`` only ever holds a verified file and a
     failed or interrupted download leaves no partial file behind.
     """
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    try:
+    with atomic_path(dest) as tmp:
         h = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
+        with open(tmp, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
             for chunk in iter(lambda: resp.read(_CHUNK), b""):
                 h.update(chunk)
                 out.write(chunk)
@@ -56,9 +71,4 @@ def download(url: str, dest: str | Path, sha256: str, *, timeout: float = 60.0) 
             raise IntegrityError(
                 f"download of {url} has sha256 {h.hexdigest()}, expected {sha256}; discarded."
             )
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache is for every reader
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    return Path(dest)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import keras
@@ -12,6 +10,7 @@ import numpy as np
 from . import modes
 from .callbacks import EpochLogger
 from .datasets import cache_dir
+from .integrity import atomic_path
 
 
 def as_float_images(x) -> np.ndarray:
@@ -95,16 +94,8 @@ def save_model_to(model, path) -> Path:
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"Keras saves models to .keras files, got {path}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".keras") as tmp:  # Keras insists on the suffix
         model.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a saved model is for every reader
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
