@@ -86,3 +86,78 @@ def test_cifar_resnet9_layout():
     plain = models.cifar_resnet9(8, batch_norm=False)
     assert not [layer for layer in plain.layers if "BatchNorm" in type(layer).__name__]
     assert all(layer.use_bias for layer in plain.layers if type(layer).__name__ == "Conv2D")
+
+
+def test_cifar_vgg_layout_and_parameters():
+    model = models.cifar_vgg(16, (1, 2))
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert [c.name for c in convs] == ["block1_1_conv", "block2_1_conv", "block2_2_conv"]
+    assert [c.filters for c in convs] == [16, 32, 32]
+    assert model.get_layer("block2_pool").output.shape[1:] == (8, 8, 32)
+    bn = 4 * (16 + 32 + 32)  # gamma, beta and the two running statistics per channel
+    expected = (lm.conv_params(3, 3, 16, bias=False) + lm.conv_params(3, 16, 32, bias=False)
+                + lm.conv_params(3, 32, 32, bias=False) + bn + lm.dense_params(32, 10))
+    assert model.count_params() == expected and model.name == "vgg4_w16"
+    with pytest.raises(ValueError, match="blocks must be positive"):
+        models.cifar_vgg(16, (1, 0))
+
+
+def _trainable(model):
+    import numpy as np
+
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def _cifar_resnet_by_formula(n, projection=False):
+    """Weights of He et al.'s CIFAR ResNet with 6n + 2 layers: convolutions without bias,
+    batch norm's scale and shift after each, the 64 -> 10 classifier."""
+    convs = [(3, 16)] + [(16, 16)] * 2 * n + [(16, 32)] + [(32, 32)] * (2 * n - 1) \
+        + [(32, 64)] + [(64, 64)] * (2 * n - 1)
+    weights = sum(lm.conv_params(3, a, b, bias=False) + 2 * b for a, b in convs)
+    if projection:  # 1x1 convolutions with batch norm where stages 2 and 3 widen
+        weights += lm.conv_params(1, 16, 32, bias=False) + 64 + lm.conv_params(1, 32, 64,
+                                                                               bias=False) + 128
+    return weights + lm.dense_params(64, 10)
+
+
+@pytest.mark.parametrize("depth, paper", [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85),
+                                          (110, 1.7)])
+def test_cifar_resnets_match_the_paper(depth, paper):
+    model = models.cifar_resnet(depth)
+    n = (depth - 2) // 6
+    weights = _trainable(model)
+    assert weights == _cifar_resnet_by_formula(n)
+    assert round(weights / 1e6, 2 if depth < 100 else 1) == paper  # the paper's Table 6
+    convs = [layer for layer in model.layers if type(layer).__name__ in ("Conv2D", "Dense")]
+    assert len(convs) == depth
+    assert model.get_layer("stage3_block1_out").output.shape[1:] == (8, 8, 64)
+
+
+def test_cifar_resnet_variants():
+    assert _trainable(models.cifar_resnet(20, residual=False)) == _cifar_resnet_by_formula(3)
+    plain = models.cifar_resnet(20, residual=False)
+    assert not [layer for layer in plain.layers if type(layer).__name__ == "Add"]
+    assert plain.name == "plain20"
+    projected = models.cifar_resnet(20, shortcut="B")
+    assert _trainable(projected) == _cifar_resnet_by_formula(3, projection=True)
+    for kwargs, message in (({"depth": 21}, "depth must be 6n"), ({"shortcut": "C"}, "shortcut")):
+        with pytest.raises(ValueError, match=message):
+            models.cifar_resnet(**kwargs)
+
+
+def test_option_a_shortcut_pads_zero_channels_and_round_trips(tmp_path):
+    import keras
+    import numpy as np
+
+    model = models.cifar_resnet(8)
+    probe = models.feature_extractor(model, ["stage2_block1_pad", "stage1_block1_out"])
+    x = np.random.default_rng(0).random((2, 32, 32, 3), dtype="float32")
+    padded, before = (keras.ops.convert_to_numpy(t) for t in probe(x))
+    assert padded.shape == (2, 16, 16, 32)
+    np.testing.assert_array_equal(padded[..., :16], before[:, ::2, ::2])
+    assert not padded[..., 16:].any()
+    path = tmp_path / "r8.keras"
+    model.save(path)
+    again = keras.models.load_model(path, compile=False)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(again(x)),
+                               keras.ops.convert_to_numpy(model(x)), atol=1e-6)

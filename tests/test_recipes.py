@@ -27,3 +27,17 @@ def test_cifar_recipes(fast_mode):
     assert 0 <= training.accuracy(model, xf, y, flip_tta=True) <= 1
     base, history, _ = recipes.train_cifar_baseline(xf[:64], y[:64], epochs=1)
     assert base.name == "seed_cifar_cnn" and len(history.history["loss"]) == 1
+
+
+def test_modern_recipe_trains_another_network(fast_mode):
+    from cnnlab import models
+
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    for decay_batch_norm in (True, False):
+        model, history, _ = recipes.train_cifar_modern(
+            x[:128], y[:128], epochs=1, batch_size=64, decay_batch_norm=decay_batch_norm,
+            build=lambda shape: models.cifar_vgg(4, (1, 1), input_shape=shape))
+        assert model.name == "vgg3_w4" and np.isfinite(history.history["loss"]).all()
+        decayed = {w.path: model.optimizer._use_weight_decay(w) for w in model.trainable_weights}
+        assert decayed["block1_1_conv/kernel"] and decayed["output/kernel"]
+        assert decayed["block1_1_bn/gamma"] == decayed["block2_1_bn/beta"] == decay_batch_norm

@@ -67,3 +67,39 @@ def receptive_field(n_layers: int, f: int = 3, dilation: int = 1) -> int:
     """Receptive field of ``n_layers`` stacked stride-1 FxF convolutions."""
     _positive(n_layers=n_layers, f=f, dilation=dilation)
     return n_layers * dilation * (f - 1) + 1
+
+
+def spec_table(spec, input_shape) -> list[dict]:
+    """Output shapes and parameters of a layer table as a paper prints it, by the formulas alone.
+
+    ``spec``: rows ``("conv", name, filters, F, S, P)`` (optionally a 7th item, groups),
+    ``("pool", name, F, S)`` and ``("fc", name, units)``; ``input_shape``: (H, W, C).
+    Returns one dict per row: layer, output (H, W, C) or (units,), params.
+    """
+    h, w, c = input_shape
+    units = None  # set once the fully connected part starts
+    rows = []
+    for row in spec:
+        kind, name, *args = row
+        if kind == "conv" and units is None:
+            filters, f, s, p, *groups = args
+            g = groups[0] if groups else 1
+            if c % g or filters % g:
+                raise ValueError(f"{name}: {g} groups must divide {c} inputs and {filters} "
+                                 "filters.")
+            h, w = conv_output_size(h, f, p, s), conv_output_size(w, f, p, s)
+            params, c = conv_params(f, c // g, filters // g) * g, filters
+            rows.append({"layer": name, "output": (h, w, c), "params": params})
+        elif kind == "pool" and units is None:
+            f, s = args
+            h, w = conv_output_size(h, f, 0, s), conv_output_size(w, f, 0, s)
+            rows.append({"layer": name, "output": (h, w, c), "params": 0})
+        elif kind == "fc":
+            (n,) = args
+            params = dense_params(units or h * w * c, n)
+            units = n
+            rows.append({"layer": name, "output": (n,), "params": params})
+        else:
+            raise ValueError(f"row {row!r}: expected conv, pool or fc rows, with no conv or "
+                             "pool after the first fc.")
+    return rows

@@ -95,6 +95,134 @@ def cifar_resnet9(width=16, classes=10, input_shape=(32, 32, 3), name=None, batc
     return keras.Model(inputs, outputs, name=name or f"resnet9_w{width}")
 
 
+# AlexNet as the design source tabulates it (Krizhevsky et al., 2012, without its response
+# normalisation and dropout, which hold no parameters): ("conv", name, filters, F, S, P).
+ALEXNET_SPEC = (
+    ("conv", "conv1", 96, 11, 4, 0), ("pool", "pool1", 3, 2),
+    ("conv", "conv2", 256, 5, 1, 2), ("pool", "pool2", 3, 2),
+    ("conv", "conv3", 384, 3, 1, 1), ("conv", "conv4", 384, 3, 1, 1),
+    ("conv", "conv5", 256, 3, 1, 1), ("pool", "pool3", 3, 2),
+    ("fc", "fc6", 4096), ("fc", "fc7", 4096), ("fc", "fc8", 1000),
+)
+ALEXNET_GROUPED = ("conv2", "conv4", "conv5")  # the layers split across the paper's two GPUs
+
+
+def alexnet(groups=1, input_shape=(227, 227, 3), classes=1000, name=None):
+    """AlexNet as :data:`ALEXNET_SPEC`. ``groups=2`` splits conv2, conv4 and conv5 in two
+    halves that see only their own half of the input channels, as on the paper's two GPUs.
+    (TensorFlow runs grouped convolutions on GPUs only; counting their parameters works
+    anywhere.)"""
+    g = {n: groups for n in ALEXNET_GROUPED}
+    return keras.Sequential([
+        keras.Input(input_shape),
+        layers.Conv2D(96, 11, strides=4, activation="relu", name="conv1"),
+        layers.MaxPooling2D(3, strides=2, name="pool1"),
+        layers.Conv2D(256, 5, padding="same", groups=g["conv2"], activation="relu",
+                      name="conv2"),
+        layers.MaxPooling2D(3, strides=2, name="pool2"),
+        layers.Conv2D(384, 3, padding="same", activation="relu", name="conv3"),
+        layers.Conv2D(384, 3, padding="same", groups=g["conv4"], activation="relu",
+                      name="conv4"),
+        layers.Conv2D(256, 3, padding="same", groups=g["conv5"], activation="relu",
+                      name="conv5"),
+        layers.MaxPooling2D(3, strides=2, name="pool3"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(4096, activation="relu", name="fc6"),
+        layers.Dense(4096, activation="relu", name="fc7"),
+        layers.Dense(classes, activation="softmax", name="fc8"),
+    ], name=name or ("alexnet" if groups == 1 else f"alexnet_{groups}_groups"))
+
+
+def cifar_vgg(width=16, blocks=(1, 1, 2, 2), classes=10, input_shape=(32, 32, 3), name=None):
+    """A VGG-style network for 32x32 images: stages of 3x3 convolutions with batch norm and
+    ReLU (``blocks[i]`` of them at ``width * 2**i`` channels), each stage closed by a 2x2
+    max-pool; then a global max-pool and the classifier."""
+    if not blocks or any(not isinstance(n, int) or n < 1 for n in blocks):
+        raise ValueError(f"blocks must be positive layer counts per stage, got {blocks!r}.")
+    inputs = keras.Input(input_shape, name="input")
+    x = inputs
+    for stage, n in enumerate(blocks, start=1):
+        for i in range(1, n + 1):
+            x = _conv_bn(x, width * 2 ** (stage - 1), f"block{stage}_{i}")
+        x = layers.MaxPooling2D(2, name=f"block{stage}_pool")(x)
+    x = layers.GlobalMaxPooling2D(name="pool")(x)
+    outputs = layers.Dense(classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, outputs,
+                       name=name or f"vgg{sum(blocks) + 1}_w{width}")
+
+
+@keras.saving.register_keras_serializable(package="cnnlab")
+class PadChannels(layers.Layer):
+    """Zero channels appended to a tensor: the parameter-free shortcut ("option A") of the CIFAR
+    ResNets, which widens the identity when a stage doubles its channels."""
+
+    def __init__(self, extra, **kwargs):
+        super().__init__(**kwargs)
+        self.extra = extra
+
+    def call(self, x):
+        return keras.ops.pad(x, [[0, 0]] * (len(x.shape) - 1) + [[0, self.extra]])
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + self.extra)
+
+    def get_config(self):
+        return {**super().get_config(), "extra": self.extra}
+
+
+SHORTCUTS = ("A", "B")
+
+
+def _shortcut(x, filters, stride, kind, name):
+    if stride == 1 and x.shape[-1] == filters:
+        return x  # identity
+    if kind == "B":  # projection: a strided 1x1 convolution and batch norm
+        x = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
+        return layers.BatchNormalization(name=f"{name}_proj_bn")(x)
+    # option A: keep every other pixel, pad the new channels with zeros
+    x = layers.MaxPooling2D(1, strides=stride, name=f"{name}_subsample")(x)
+    return PadChannels(filters - x.shape[-1], name=f"{name}_pad")(x)
+
+
+def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_shape=(32, 32, 3),
+                 name=None):
+    """The CIFAR-10 ResNets of He et al. (2015), section 4.2: depth ``6n + 2``. A 3x3
+    convolution with 16 filters, three stages of ``n`` blocks (two 3x3 convolutions each) at 16,
+    32 and 64 filters on 32x32, 16x16 and 8x8 maps, global average pooling and the classifier.
+    Batch norm follows every convolution; ReLU follows batch norm, and the addition.
+
+    ``shortcut``: "A" (identity, zero-padded where a stage widens: no parameters, the paper's
+    choice for CIFAR) or "B" (a 1x1 projection where shapes change). ``residual=False`` gives
+    the "plain" network of the same depth, with no shortcuts at all.
+    """
+    if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
+        raise ValueError(f"depth must be 6n + 2 with n >= 1 (20, 32, 44, 56, 110), got {depth!r}.")
+    if shortcut not in SHORTCUTS:
+        raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
+    n = (depth - 2) // 6
+    inputs = keras.Input(input_shape, name="input")
+    x = _conv_bn(inputs, 16, "conv1")
+    for stage, filters in enumerate((16, 32, 64), start=1):
+        for block in range(1, n + 1):
+            stride = 2 if stage > 1 and block == 1 else 1
+            prefix = f"stage{stage}_block{block}"
+            y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False,
+                              name=f"{prefix}_conv1")(x)
+            y = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn1")(y)
+            y = layers.Activation("relu", name=f"{prefix}_relu1")(y)
+            y = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                              name=f"{prefix}_conv2")(y)
+            y = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn2")(y)
+            if residual:
+                y = layers.Add(name=f"{prefix}_add")([_shortcut(x, filters, stride, shortcut,
+                                                                 prefix), y])
+            x = layers.Activation("relu", name=f"{prefix}_out")(y)
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    outputs = layers.Dense(classes, activation="softmax", name="output")(x)
+    kind = "resnet" if residual else "plain"
+    return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
+
+
 def lenet5(activation="tanh", pooling="average", input_shape=(28, 28, 1), classes=10,
            name=None, shift=0.0):
     """LeNet-5 (LeCun et al., 1998) on 28x28 MNIST, padded by 2 to the paper's 32x32.

@@ -49,20 +49,27 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
 
 def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=256,
                        peak_lr=0.2, weight_decay=5e-4, label_smoothing=0.2, shift=4,
-                       callbacks=(), log_every=1, seed=0):
+                       callbacks=(), log_every=1, seed=0, build=None, decay_batch_norm=True):
     """The fast modern recipe: a small ResNet-9 with batch norm, random flips and shifts,
     label smoothing, SGD with Nesterov momentum and weight decay on a warm-up + cosine
     schedule. Evaluate with ``training.accuracy(..., flip_tta=True)``.
 
     ``x_train_u8``: uint8 images as the loader returns them (augmented batch by batch).
+    ``build``: another network for the same recipe, ``build(input_shape) -> model``;
+    ``width`` applies to the default ResNet-9 only. Weight decay applies to every weight, as in
+    Page's trainer; ``decay_batch_norm=False`` spares batch norm's scales and shifts.
     """
     keras.utils.set_random_seed(seed)
     batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, shift=shift, seed=seed)
-    model = models.cifar_resnet9(width, input_shape=tuple(x_train_u8.shape[1:]))
+    shape = tuple(x_train_u8.shape[1:])
+    model = build(shape) if build else models.cifar_resnet9(width, input_shape=shape)
     optimizer = keras.optimizers.SGD(
         training.warmup_cosine(peak_lr, epochs * len(batches)), momentum=0.9, nesterov=True,
         weight_decay=weight_decay)
-    optimizer.exclude_from_weight_decay(var_names=["_bn"])
+    if not decay_batch_norm:  # Keras matches var_names against "gamma", "beta": list them
+        optimizer.exclude_from_weight_decay(var_list=[
+            w for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)
+            for w in layer.trainable_weights])
     model.compile(optimizer,
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"], steps_per_execution=8)
