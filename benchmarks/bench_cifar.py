@@ -1,8 +1,9 @@
-"""CIFAR-10: the design source's baseline, the fast modern recipe (ResNet-9) or the same recipe
-with notebook 04's VGG-style network, on a training-time budget.
+"""CIFAR-10: the design source's baseline, the fast modern recipe (ResNet-9), or the same recipe
+with notebook 04's VGG-style network or notebook 05's ResNet-20, on a training-time budget.
 
     .venv/bin/python benchmarks/bench_cifar.py --model modern --minutes 10 --seed 0
     .venv/bin/python benchmarks/bench_cifar.py --model vgg --minutes 10 --seed 0 1 2
+    .venv/bin/python benchmarks/bench_cifar.py --model resnet20 --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --epochs 40 --minutes 120
 
@@ -33,27 +34,34 @@ def _vgg(input_shape, *, width, blocks):
     return models.cifar_vgg(width, blocks, input_shape=input_shape)
 
 
+def _resnet(input_shape, *, depth):
+    return models.cifar_resnet(depth, input_shape=input_shape)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", choices=["baseline", "modern", "vgg"], default="modern")
+    parser.add_argument("--model", choices=["baseline", "modern", "vgg", "resnet20"],
+                        default="modern")
     parser.add_argument("--seed", type=int, nargs="+", default=[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="training-time budget")
     parser.add_argument("--epochs", type=int,
-                        help=f"default: 40 (baseline), 10 (modern), {VGG_EPOCHS} (vgg)")
+                        help=f"default: 40 (baseline), 10 (modern, resnet20), {VGG_EPOCHS} (vgg)")
     parser.add_argument("--width", type=int, help="first-layer width; default: 12 (modern), "
                         f"{VGG_WIDTH} (vgg)")
     parser.add_argument("--blocks", type=int, nargs="+", default=list(VGG_BLOCKS),
                         help="vgg: convolutions per stage")
     parser.add_argument("--save", help="write the (last seed's) model to this .keras path")
     args = parser.parse_args()
-    epochs = args.epochs or {"baseline": 40, "modern": 10, "vgg": VGG_EPOCHS}[args.model]
+    epochs = args.epochs or {"baseline": 40, "vgg": VGG_EPOCHS}.get(args.model, 10)
     width = args.width or (VGG_WIDTH if args.model == "vgg" else 12)
     if epochs < 1 or args.minutes <= 0 or width < 1 or min(args.blocks) < 1:
         parser.error("--epochs, --minutes, --width and --blocks must be positive")
     build = None
     if args.model == "vgg":
         build = partial(_vgg, width=width, blocks=tuple(args.blocks))
+    elif args.model == "resnet20":  # He et al.'s CIFAR ResNet-20 (shortcut A), same recipe
+        build = partial(_resnet, depth=20)
     if cnnlab.is_fast():
         parser.error("this benchmark measures full mode: unset CNNLAB_FAST")
 
