@@ -7,7 +7,7 @@ with notebook 04's VGG-style network or notebook 05's ResNet-20, on a training-t
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --epochs 40 --minutes 120
 
-Both train on the first 45,000 training images (the source's split) and are scored on the
+All train on the first 45,000 training images (the source's split) and are scored on the
 10,000 test images after every epoch, which gives the time to reach the source's 75.24 %.
 Training stops after the epoch in which ``--minutes`` of training time are used up. One JSON
 line per seed: test accuracy (with flip test-time augmentation for the modern recipe and VGG),
@@ -49,17 +49,22 @@ def main():
                         help=f"default: 40 (baseline), 10 (modern, resnet20), {VGG_EPOCHS} (vgg)")
     parser.add_argument("--width", type=int, help="first-layer width; default: 12 (modern), "
                         f"{VGG_WIDTH} (vgg)")
-    parser.add_argument("--blocks", type=int, nargs="+", default=list(VGG_BLOCKS),
-                        help="vgg: convolutions per stage")
+    parser.add_argument("--blocks", type=int, nargs="+", help="vgg: convolutions per stage; "
+                        f"default: {' '.join(map(str, VGG_BLOCKS))}")
     parser.add_argument("--save", help="write the (last seed's) model to this .keras path")
     args = parser.parse_args()
     epochs = args.epochs or {"baseline": 40, "vgg": VGG_EPOCHS}.get(args.model, 10)
+    if args.width is not None and args.model not in ("modern", "vgg"):
+        parser.error("--width applies to --model modern and vgg only")
+    if args.blocks is not None and args.model != "vgg":
+        parser.error("--blocks applies to --model vgg only")
     width = args.width or (VGG_WIDTH if args.model == "vgg" else 12)
-    if epochs < 1 or args.minutes <= 0 or width < 1 or min(args.blocks) < 1:
+    blocks = tuple(args.blocks or VGG_BLOCKS)
+    if epochs < 1 or args.minutes <= 0 or width < 1 or min(blocks) < 1:
         parser.error("--epochs, --minutes, --width and --blocks must be positive")
     build = None
     if args.model == "vgg":
-        build = partial(_vgg, width=width, blocks=tuple(args.blocks))
+        build = partial(_vgg, width=width, blocks=blocks)
     elif args.model == "resnet20":  # He et al.'s CIFAR ResNet-20 (shortcut A), same recipe
         build = partial(_resnet, depth=20)
     if cnnlab.is_fast():

@@ -1,6 +1,7 @@
 """Parameter, memory and multiply-add tables, checked against the formulas and Keras."""
 
 import keras
+import numpy as np
 import pytest
 
 from cnnlab import costs, models
@@ -48,6 +49,8 @@ def test_spec_table_errors():
         lm.spec_table([("fc", "f", 10), ("pool", "p", 2, 2)], (8, 8, 3))
     with pytest.raises(ValueError, match="does not fit"):
         lm.spec_table([("conv", "c", 4, 11, 4, 0)], (8, 8, 3))
+    with pytest.raises(ValueError, match="groups must be a positive whole number"):
+        lm.spec_table([("conv", "c", 4, 3, 1, 1, 0)], (8, 8, 4))
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +77,7 @@ def test_vgg16_table(vgg16_rows):
     total = costs.totals(rows)
     # the design source's 24M activations do not add up: its own rows sum to about 15.2M
     assert total["activations"] == 15_237_608
-    assert total["mult_adds"] == 15_470_264_320  # the published "15.5 GFLOPs"
+    assert total["mult_adds"] == 15_470_264_320  # the design source's 15.5 G multiply-adds
     assert [r["layer"] for r in rows if r["type"] == "Flatten"] == []
 
 
@@ -83,6 +86,17 @@ def test_vgg16_table(vgg16_rows):
                                                (lambda: keras.optimizers.Adam(), 2)])
 def test_optimizer_state_factor(optimizer, factor):
     assert costs.optimizer_state_factor(optimizer()) == factor
+
+
+def test_optimizer_state_factor_leaves_the_optimizer_alone():
+    weights = keras.Variable(np.ones(2500, "float32"))
+    built = keras.optimizers.Adam(0.1)
+    built.build([weights])
+    assert costs.optimizer_state_factor(built) == 2  # not 5: the model's own state is not probed
+    fresh = keras.optimizers.SGD(0.1, momentum=0.9)
+    assert costs.optimizer_state_factor(fresh) == 1
+    fresh.apply_gradients([(np.ones(2500, "float32"), weights)])  # still usable for training
+    assert float(keras.ops.max(weights)) < 1
 
 
 def test_training_memory():
@@ -121,3 +135,6 @@ def test_mult_adds_nested_and_unknown():
                                       + 120 * 84 + 84 * 10)
     with pytest.raises(ValueError, match="cannot count the multiply-adds of layer 'emb'"):
         costs.mult_adds(_one_layer(keras.layers.Embedding(10, 4, name="emb"), (3,)))
+    with pytest.raises(ValueError, match="channels_first"):
+        costs.mult_adds(_one_layer(keras.layers.Conv2D(2, 3, data_format="channels_first"),
+                                   (3, 8, 8)))

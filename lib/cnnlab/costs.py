@@ -1,9 +1,9 @@
 """What a network costs: parameters, activation memory and multiply-adds, layer by layer.
 
-The papers (AlexNet, VGG, ResNet) call multiply-adds "FLOPs"; so do these tables. Counts are
-per image. Batch norm, pooling, activations and additions count no multiply-adds: like the
-papers, only convolutions and fully connected layers are counted (batch norm folds into the
-preceding convolution at inference).
+The ResNet paper and the design sources call multiply-adds "FLOPs". Counts are per image.
+Batch norm, pooling, activations and additions count no multiply-adds: like the papers, only
+convolutions and fully connected layers are counted (batch norm folds into the preceding
+convolution at inference).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import math
 
 import keras
 import numpy as np
+
+from .models import leaf_layers
 
 # Layers whose output is a view of their input: no new memory, no arithmetic.
 VIEWS = ("Flatten", "Reshape", "InputLayer", "Dropout", "SpatialDropout2D")
@@ -24,10 +26,14 @@ def _per_image(shape) -> int:
 
 
 def mult_adds(layer) -> int:
-    """Multiply-adds of one layer for one image (0 for layers that only select or add)."""
+    """Multiply-adds of one layer (or a whole model) for one image (0 for layers that only
+    select or add). Channels-last layout, Keras's default."""
     kind = type(layer).__name__
     if isinstance(layer, keras.Model):
         return sum(mult_adds(inner) for inner in layer.layers)
+    if getattr(layer, "data_format", "channels_last") != "channels_last":
+        raise ValueError(f"layer {layer.name!r} is channels_first; cnnlab.costs counts "
+                         "channels_last layers (Keras's default).")
     if kind in ("Conv2D", "Conv1D", "Conv3D"):
         c_in = layer.input.shape[-1]
         per_output = math.prod(layer.kernel_size) * c_in // layer.groups
@@ -49,21 +55,13 @@ def mult_adds(layer) -> int:
     return 0
 
 
-def _leaves(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaves(layer)
-        else:
-            yield layer
-
-
 def cost_table(model) -> list[dict]:
     """One row per layer that produces a new tensor (the input included; views such as
     Flatten left out): output shape, activations (values per image), parameters, multiply-adds.
     Nested models are expanded into their layers."""
     rows = [{"layer": "input", "type": "Input", "output": tuple(model.inputs[0].shape[1:]),
              "activations": _per_image(model.inputs[0].shape), "params": 0, "mult_adds": 0}]
-    for layer in _leaves(model):
+    for layer in leaf_layers(model):
         if type(layer).__name__ in VIEWS:
             continue
         rows.append({"layer": layer.name, "type": type(layer).__name__,
@@ -79,11 +77,13 @@ def totals(rows) -> dict:
 
 
 def optimizer_state_factor(optimizer) -> int:
-    """How many values per weight an optimizer keeps between steps (momentum, moments), found
-    by building it on a probe variable: 0 for plain SGD, 1 for momentum, 2 for Adam."""
+    """How many values per weight an optimizer keeps between steps (momentum, moments): 0 for
+    plain SGD, 1 for momentum, 2 for Adam. Found by building a fresh copy of ``optimizer`` on
+    a probe variable; the optimizer itself is left as it was."""
+    copy = type(optimizer).from_config(optimizer.get_config())
     probe = keras.Variable(np.zeros(1000, "float32"), name="probe")
-    optimizer.build([probe])
-    slots = sum(math.prod(v.shape) for v in optimizer.variables if math.prod(v.shape) > 1)
+    copy.build([probe])
+    slots = sum(math.prod(v.shape) for v in copy.variables if math.prod(v.shape) > 1)
     return slots // 1000
 
 

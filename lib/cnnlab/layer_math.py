@@ -84,6 +84,7 @@ def spec_table(spec, input_shape) -> list[dict]:
         if kind == "conv" and units is None:
             filters, f, s, p, *groups = args
             g = groups[0] if groups else 1
+            _positive(groups=g)
             if c % g or filters % g:
                 raise ValueError(f"{name}: {g} groups must divide {c} inputs and {filters} "
                                  "filters.")

@@ -22,6 +22,15 @@ def feature_extractor(model, layer_names):
                        name=f"{model.name}_features")
 
 
+def leaf_layers(model):
+    """Every layer of ``model`` that is not itself a model: nested models are opened up."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from leaf_layers(layer)
+        else:
+            yield layer
+
+
 def mlp(input_shape=(28, 28, 1), hidden=256, classes=10, name="mlp"):
     """The baseline: Flatten, Dense ``hidden`` ReLU, Dense ``classes`` softmax."""
     return keras.Sequential([
@@ -109,9 +118,7 @@ ALEXNET_GROUPED = ("conv2", "conv4", "conv5")  # the layers split across the pap
 
 def alexnet(groups=1, input_shape=(227, 227, 3), classes=1000, name=None):
     """AlexNet as :data:`ALEXNET_SPEC`. ``groups=2`` splits conv2, conv4 and conv5 in two
-    halves that see only their own half of the input channels, as on the paper's two GPUs.
-    (TensorFlow runs grouped convolutions on GPUs only; counting their parameters works
-    anywhere.)"""
+    halves that see only their own half of the input channels, as on the paper's two GPUs."""
     g = {n: groups for n in ALEXNET_GROUPED}
     return keras.Sequential([
         keras.Input(input_shape),
@@ -178,7 +185,7 @@ def _shortcut(x, filters, stride, kind, name):
         return x  # identity
     if kind == "B":  # projection: a strided 1x1 convolution and batch norm
         x = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
-        return layers.BatchNormalization(name=f"{name}_proj_bn")(x)
+        return layers.BatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(x)
     # option A: keep every other pixel, pad the new channels with zeros
     x = layers.MaxPooling2D(1, strides=stride, name=f"{name}_subsample")(x)
     return PadChannels(filters - x.shape[-1], name=f"{name}_pad")(x)

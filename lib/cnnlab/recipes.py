@@ -68,8 +68,8 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
         weight_decay=weight_decay)
     if not decay_batch_norm:  # Keras matches var_names against "gamma", "beta": list them
         optimizer.exclude_from_weight_decay(var_list=[
-            w for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)
-            for w in layer.trainable_weights])
+            w for layer in models.leaf_layers(model)
+            if isinstance(layer, keras.layers.BatchNormalization) for w in layer.trainable_weights])
     model.compile(optimizer,
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"], steps_per_execution=8)
