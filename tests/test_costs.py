@@ -138,3 +138,11 @@ def test_mult_adds_nested_and_unknown():
     with pytest.raises(ValueError, match="channels_first"):
         costs.mult_adds(_one_layer(keras.layers.Conv2D(2, 3, data_format="channels_first"),
                                    (3, 8, 8)))
+
+
+def test_trainable_count_leaves_out_running_statistics():
+    model = models.cifar_vgg(4, (1,))
+    bn = model.get_layer("block1_1_bn")
+    assert costs.trainable_count(model) == model.count_params() - 2 * 4
+    assert costs.trainable_count(model) == sum(layer.count_params() for layer in model.layers) - (
+        bn.count_params() // 2)

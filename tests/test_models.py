@@ -103,9 +103,9 @@ def test_cifar_vgg_layout_and_parameters():
 
 
 def _trainable(model):
-    import numpy as np
+    from cnnlab.costs import trainable_count
 
-    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    return trainable_count(model)
 
 
 def _cifar_resnet_by_formula(n, projection=False):

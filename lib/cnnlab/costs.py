@@ -55,6 +55,11 @@ def mult_adds(layer) -> int:
     return 0
 
 
+def trainable_count(model) -> int:
+    """Learned weights only: ``count_params()`` also counts batch norm's running statistics."""
+    return sum(math.prod(w.shape) for w in model.trainable_weights)
+
+
 def cost_table(model) -> list[dict]:
     """One row per layer that produces a new tensor (the input included; views such as
     Flatten left out): output shape, activations (values per image), parameters, multiply-adds.

@@ -1,12 +1,10 @@
 # Exercise 1: ResNet-110, the deepest network of the paper's CIFAR-10 table, and what an epoch
 # of it would cost on this machine.
-import numpy as np
-
 import cnnlab
 from cnnlab import costs, models, speed
 
 resnet110 = models.cifar_resnet(110)
-weights = sum(int(np.prod(w.shape)) for w in resnet110.trainable_weights)
+weights = costs.trainable_count(resnet110)
 print(f"ResNet-110: {weights:,} weights (the paper: 1.7M), "
       f"{costs.mult_adds(resnet110) / 1e6:.0f} M multiply-adds per image")
 resnet20 = models.cifar_resnet(20)
