@@ -1,0 +1,55 @@
+"""Feature visualisation speed: a grid of channel images of one EfficientNet-Lite0 layer.
+
+    .venv/bin/python benchmarks/bench_featurevis.py [--layer block6d_add] [--channels 16]
+        [--size 128] [--steps 96] [--repeats 3]
+
+Notebook 06's settings by default (all regularisers). One JSON line per repeat (seconds), then
+the median, with the machine. Target: 16 channels in <= 60 s on 2 CPU cores. The first repeat
+includes tracing the gradient function, as a lecture's first run does.
+"""
+
+import argparse
+import json
+import statistics
+import time
+from datetime import date
+
+import keras
+
+from cnnlab import featurevis, pretrained
+from cnnlab.envinfo import machine
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--layer", default="block6d_add")
+    parser.add_argument("--channels", type=int, default=16)
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=96)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if min(args.channels, args.size, args.steps, args.repeats) < 1:
+        parser.error("--channels, --size, --steps and --repeats must be at least 1")
+
+    net = pretrained.load(any_size=True)
+    setting = {"layer": args.layer, "channels": args.channels, "size": args.size,
+               "steps": args.steps, "regularisers": featurevis.describe(featurevis.ALL)}
+    seconds = []
+    for repeat in range(args.repeats):
+        started = time.perf_counter()
+        featurevis.visualize_channels(net.model, args.layer, range(args.channels),
+                                      preprocess=net.preprocess, size=args.size,
+                                      steps=args.steps, seed=repeat)
+        seconds.append(time.perf_counter() - started)
+        print(json.dumps({"repeat": repeat, "seconds": round(seconds[-1], 1), **setting}),
+              flush=True)
+    print(json.dumps({"benchmark": "feature visualisation grid", **setting,
+                      "median_seconds": round(statistics.median(seconds), 1),
+                      "runs": len(seconds), "backend": keras.backend.backend(),
+                      "date": str(date.today()), "machine": machine(),
+                      "network": net.source}))
+
+
+if __name__ == "__main__":
+    main()
