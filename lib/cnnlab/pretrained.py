@@ -28,7 +28,7 @@ CLASS_NAMES_SOURCE = (
 # The first synonym is shared by two pairs of classes; these four take a clearer one.
 _RENAMED = {134: "crane (bird)", 517: "crane (machine)", 638: "maillot", 639: "tank suit"}
 
-# keras.applications models: module with preprocess_input, input side, centre-crop fraction.
+# keras.applications models: the module holding their preprocess_input, and their input side.
 _KERAS_APPS = {
     "MobileNetV2": ("mobilenet_v2", 224),
     "EfficientNetB0": ("efficientnet", 224),
