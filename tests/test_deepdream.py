@@ -146,3 +146,22 @@ def test_progress_bar_goes_to_its_stream_only_when_enabled():
     assert quiet.getvalue() == ""
     with pytest.raises(ValueError, match="at least one step"):
         Progress(0)
+
+
+def test_progress_bar_in_a_notebook_is_one_display_updated_in_place(monkeypatch):
+    shown = []
+
+    class Handle:
+        def update(self, data, raw):
+            shown.append(data["text/plain"])
+
+    import cnnlab.progress as progress
+
+    monkeypatch.setattr(progress, "_notebook_display", lambda: Handle())
+    bar = Progress(2, "dreaming")
+    bar.update()
+    bar.update("done")
+    bar.close()
+    # the first step came too soon to redraw; the last always redraws, in the same display
+    assert len(shown) == 1 and "━" * Progress.WIDTH + " 2/2" in shown[0]
+    assert shown[0].endswith("done")

@@ -57,3 +57,14 @@ def test_random_crops_are_real_and_repeatable():
     np.testing.assert_array_equal(a, photos.random_crops(5, 32, seed=1))
     with pytest.raises(ValueError, match="choose from"):
         photos.photo("lena")
+
+
+def test_photo_resized_by_its_long_side():
+    coffee = photos.photo("coffee")
+    assert coffee.shape == (400, 600, 3)
+    small = photos.photo("coffee", long_side=150)
+    assert small.shape == (100, 150, 3) and small.dtype == np.uint8
+    assert abs(float(small.mean()) - float(coffee.mean())) < 2
+    assert photos.photo("coffee", long_side=600) is not None
+    with pytest.raises(ValueError, match="positive"):
+        photos.photo("coffee", long_side=0)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.plots import image_grid, plot_history
+from cnnlab.plots import image_grid, plot_history, side_by_side
 
 NAMES = ("cat", "dog", "ship")
 
@@ -64,3 +64,16 @@ def test_history_errors():
         plot_history({"loss": [1.0]})
     with pytest.raises(TypeError, match="Keras History or a dict"):
         plot_history([1, 2, 3])
+
+
+def test_side_by_side_keeps_each_shape_and_clips_floats():
+    wide = np.full((10, 30, 3), 300.0)  # floats past 255 are clipped, not wrapped
+    tall = np.zeros((20, 10, 3), np.uint8)
+    fig = side_by_side([wide, tall], ["photo", "dream"], title="two")
+    assert [a.get_title() for a in fig.axes] == ["photo", "dream"]
+    shown = [a.images[0].get_array() for a in fig.axes]
+    assert [s.shape for s in shown] == [(10, 30, 3), (20, 10, 3)] and shown[0].max() == 255
+    with pytest.raises(ValueError, match="one per image"):
+        side_by_side([wide], ["a", "b"])
+    with pytest.raises(ValueError, match="at least one"):
+        side_by_side([])

@@ -147,6 +147,9 @@ def dream(dreamer: Dreamer, image, *, octaves: int = 3, octave_scale: float = 1.
           seed: int = 0, progress: bool = False, callback=None) -> np.ndarray:
     """Dream on a photo (h, w, 3), uint8 or floats in [0, 255]; returns floats in [0, 255].
 
+    ``dreamer`` is a :class:`Dreamer`, or any object with the same ``gradient`` method (a
+    class's logit, a guide image's features: notebook 07's exercises write such objectives).
+
     ``steps`` gradient steps per octave, each moving pixels by ``step_size`` grey levels on
     average. ``tile_size`` (pixels) computes gradients tile by tile, each with ``margin`` pixels
     of context, for photos too large to process whole; the tile grid moves randomly at every

@@ -17,13 +17,22 @@ PHOTOS = {
 }
 
 
-def photo(name: str) -> np.ndarray:
-    """The named photograph as uint8 RGB (h, w, 3)."""
+def photo(name: str, long_side: int | None = None) -> np.ndarray:
+    """The named photograph as uint8 RGB (h, w, 3), resized (bicubic) so that its longer side
+    is ``long_side`` pixels when that is given."""
     if name not in PHOTOS:
         raise ValueError(f"unknown photo {name!r}; choose from {sorted(PHOTOS)}")
     from skimage import data
 
-    return np.ascontiguousarray(getattr(data, name)()[..., :3])
+    image = np.ascontiguousarray(getattr(data, name)()[..., :3])
+    h, w = image.shape[:2]
+    if long_side is None or long_side == max(h, w):
+        return image
+    if long_side < 1:
+        raise ValueError(f"long_side must be a positive number of pixels, got {long_side}")
+    scale = long_side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.BICUBIC))
 
 
 def random_crops(n: int, size: int, *, seed: int = 0, names=tuple(PHOTOS)) -> np.ndarray:

@@ -160,3 +160,26 @@ def feature_maps(maps, *, ncols=8, title=None, size=1.3, cmap="viridis"):
     return image_grid(channels, labels=list(range(len(channels))),
                       class_names=[f"channel {i}" for i in range(len(channels))],
                       ncols=ncols, title=title, size=size, cmap=cmap)
+
+
+def side_by_side(images, titles=None, *, height=3.5, title=None):
+    """Show photos of any sizes in one row at the same height, each with its title. Float
+    images are taken as pixels in [0, 255] (as DeepDream returns them). Returns the Figure."""
+    images = list(images)
+    if not images:
+        raise ValueError("side_by_side needs at least one image.")
+    titles = list(titles) if titles is not None else [""] * len(images)
+    if len(titles) != len(images):
+        raise ValueError(f"{len(titles)} titles for {len(images)} images: give one per image.")
+    pixels = [np.clip(np.asarray(im, np.float32), 0, 255).astype(np.uint8) for im in images]
+    widths = [p.shape[1] / p.shape[0] for p in pixels]
+    fig, axes = plt.subplots(1, len(pixels), figsize=(height * sum(widths), height + 0.4),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, p, text in zip(axes[0], pixels, titles, strict=True):
+        ax.imshow(p)
+        ax.set_title(text, fontsize=9)
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
