@@ -53,6 +53,12 @@ def main():
                         f"{VGG_WIDTH} (vgg)")
     parser.add_argument("--blocks", type=int, nargs="+", help="vgg: convolutions per stage; "
                         f"default: {' '.join(map(str, VGG_BLOCKS))}")
+    parser.add_argument("--shift", type=int, default=4,
+                        help="modern recipe: random translation in pixels (default 4)")
+    parser.add_argument("--label-smoothing", type=float, default=0.2,
+                        help="modern recipe: label smoothing (default 0.2)")
+    parser.add_argument("--no-bn-decay", action="store_true",
+                        help="modern recipe: no weight decay on batch norm's scales and shifts")
     parser.add_argument("--save", help="write the (last seed's) model to this .keras path")
     args = parser.parse_args()
     epochs = args.epochs or {"baseline": 40, "modern": 10, "vgg": VGG_EPOCHS,
@@ -65,6 +71,10 @@ def main():
     blocks = tuple(args.blocks or VGG_BLOCKS)
     if epochs < 1 or args.minutes <= 0 or width < 1 or min(blocks) < 1:
         parser.error("--epochs, --minutes, --width and --blocks must be positive")
+    if args.shift < 0 or not 0 <= args.label_smoothing < 1:
+        parser.error("--shift must be at least 0 and --label-smoothing in [0, 1)")
+    recipe = {"shift": args.shift, "label_smoothing": args.label_smoothing,
+              "decay_batch_norm": not args.no_bn_decay}
     build = None
     if args.model == "vgg":
         build = partial(_vgg, width=width, blocks=blocks)
@@ -88,12 +98,14 @@ def main():
         else:
             model, _, log = recipes.train_cifar_modern(
                 x_train, y_train, epochs=epochs, width=width, seed=seed, build=build,
-                callbacks=[limit, tracker])  # the limit first: evaluation is not training time
+                callbacks=[limit, tracker],  # the limit first: evaluation is not training time
+                **recipe)
         done = len(log.records)
         print(json.dumps({
             "model": args.model, "network": model.name, "seed": seed,
             "test_accuracy": round(tracker.points[-1][1], 4),
-            "tta": tta, "train_seconds": round(log.train_seconds, 1), "epochs": done,
+            "tta": tta, **({} if args.model == "baseline" else {"recipe": recipe}),
+            "train_seconds": round(log.train_seconds, 1), "epochs": done,
             "epochs_scheduled": epochs,
             "images_per_second": round(done * N_TRAIN / log.train_seconds),
             "seconds_to_75.24": tracker.time_to(recipes.CIFAR_BASELINE_TARGET),
