@@ -9,15 +9,10 @@ on 2 CPU cores. The first repeat includes tracing the gradient function, as a le
 """
 
 import argparse
-import json
-import statistics
-import time
-from datetime import date
 
-import keras
+from repeats import time_repeats
 
 from cnnlab import deepdream, photos, pretrained
-from cnnlab.envinfo import machine
 
 LAYERS = {"block4c_add": 1.0, "block5c_add": 1.0}
 
@@ -37,19 +32,12 @@ def main():
     image = photos.photo(args.photo)
     setting = {"photo": args.photo, "pixels": list(image.shape[:2]), "layers": LAYERS,
                "octaves": args.octaves, "octave_scale": 1.4, "steps_per_octave": args.steps}
-    seconds = []
-    for repeat in range(args.repeats):
-        started = time.perf_counter()
+
+    def job(repeat):
         dreamer = deepdream.Dreamer(net.model, LAYERS, net.preprocess)
         deepdream.dream(dreamer, image, octaves=args.octaves, steps=args.steps, seed=repeat)
-        seconds.append(time.perf_counter() - started)
-        print(json.dumps({"repeat": repeat, "seconds": round(seconds[-1], 1), **setting}),
-              flush=True)
-    print(json.dumps({"benchmark": "DeepDream", **setting,
-                      "median_seconds": round(statistics.median(seconds), 1),
-                      "runs": len(seconds), "backend": keras.backend.backend(),
-                      "date": str(date.today()), "machine": machine(),
-                      "network": net.source}))
+
+    time_repeats(job, args.repeats, benchmark="DeepDream", setting=setting, network=net.source)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,10 @@ includes tracing the gradient function, as a lecture's first run does.
 """
 
 import argparse
-import json
-import statistics
-import time
-from datetime import date
 
-import keras
+from repeats import time_repeats
 
 from cnnlab import featurevis, pretrained
-from cnnlab.envinfo import machine
 
 
 def main():
@@ -35,20 +30,14 @@ def main():
     net = pretrained.load(any_size=True)
     setting = {"layer": args.layer, "channels": args.channels, "size": args.size,
                "steps": args.steps, "regularisers": featurevis.describe(featurevis.ALL)}
-    seconds = []
-    for repeat in range(args.repeats):
-        started = time.perf_counter()
+
+    def job(repeat):
         featurevis.visualize_channels(net.model, args.layer, range(args.channels),
                                       preprocess=net.preprocess, size=args.size,
                                       steps=args.steps, seed=repeat)
-        seconds.append(time.perf_counter() - started)
-        print(json.dumps({"repeat": repeat, "seconds": round(seconds[-1], 1), **setting}),
-              flush=True)
-    print(json.dumps({"benchmark": "feature visualisation grid", **setting,
-                      "median_seconds": round(statistics.median(seconds), 1),
-                      "runs": len(seconds), "backend": keras.backend.backend(),
-                      "date": str(date.today()), "machine": machine(),
-                      "network": net.source}))
+
+    time_repeats(job, args.repeats, benchmark="feature visualisation grid", setting=setting,
+                 network=net.source)
 
 
 if __name__ == "__main__":
