@@ -153,8 +153,9 @@ def dream(dreamer: Dreamer, image, *, octaves: int = 3, octave_scale: float = 1.
     ``steps`` gradient steps per octave, each moving pixels by ``step_size`` grey levels on
     average. ``tile_size`` (pixels) computes gradients tile by tile, each with ``margin`` pixels
     of context, for photos too large to process whole; the tile grid moves randomly at every
-    step unless ``move_tiles=False``. ``progress`` draws a bar on
-    stderr; ``callback(octave, step, objective)`` is called after every step.
+    step unless ``move_tiles=False``. ``progress`` shows a bar (``cnnlab.progress``: updated
+    in place in a notebook, on stderr elsewhere); ``callback(octave, step, objective)`` is
+    called after every step.
     """
     base = np.asarray(image, np.float32)
     if base.ndim != 3 or base.shape[-1] != 3:
