@@ -5,7 +5,8 @@
 
 Notebook 07's settings by default (layers block4c_add + block5c_add, octaves of x1.4, 20 steps
 each). One JSON line per repeat (seconds), then the median, with the machine. Target: <= 30 s
-on 2 CPU cores. The first repeat includes tracing the gradient function, as a lecture's does.
+on 2 CPU cores. Each repeat builds its Dreamer and so traces the gradient function, as a
+lecture's cell does.
 """
 
 import argparse

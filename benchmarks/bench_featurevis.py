@@ -4,8 +4,8 @@
         [--size 128] [--steps 96] [--repeats 3]
 
 Notebook 06's settings by default (all regularisers). One JSON line per repeat (seconds), then
-the median, with the machine. Target: 16 channels in <= 60 s on 2 CPU cores. The first repeat
-includes tracing the gradient function, as a lecture's first run does.
+the median, with the machine. Target: 16 channels in <= 60 s on 2 CPU cores. Each repeat
+traces the gradient function anew (``visualize_channels`` builds it), as a lecture's cell does.
 """
 
 import argparse

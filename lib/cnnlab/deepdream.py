@@ -45,27 +45,15 @@ def _layer_weights(layers) -> dict[str, float]:
     return weights
 
 
-class Dreamer:
-    """The DeepDream objective of one network and a weighted mix of its layers, with its
-    gradient: ``Dreamer(model, {"block4c_add": 1.0, "block5c_add": 0.5}, preprocess)``.
+class Objective:
+    """Any objective to dream with: ``objective(x) -> scalar`` of a batch of one image
+    (1, h, w, 3) of pixels in [0, 255], with its gradient, whole or tile by tile.
 
-    The objective is the weighted sum, over the layers, of the mean squared activation.
-    ``preprocess`` maps pixels in [0, 255] to the model's input.
+    Tiles assume the objective is a mean over positions (a layer's mean activation, a logit
+    after global pooling), so that each window's value stands for its share of the image.
     """
 
-    def __init__(self, model: keras.Model, layers, preprocess=None):
-        self.weights = _layer_weights(layers)
-        names = list(self.weights)
-        self.features = layer_model(model, names)
-        self._prep = prep = preprocess or (lambda t: t)
-        coeffs = [self.weights[n] for n in names]
-
-        def objective(x):
-            acts = self.features(prep(x), training=False)
-            acts = acts if isinstance(acts, (list, tuple)) else [acts]
-            return sum(w * keras.ops.mean(keras.ops.square(a))
-                       for w, a in zip(coeffs, acts, strict=True))
-
+    def __init__(self, objective):
         self._objective = objective
         self._climb = gradient_function(objective)
 
@@ -73,13 +61,6 @@ class Dreamer:
         """The objective on one image (h, w, 3) of pixels in [0, 255]."""
         x = np.asarray(image, np.float32)[None]
         return float(keras.ops.convert_to_numpy(self._objective(x)))
-
-    def layer_losses(self, image) -> dict[str, float]:
-        """Each chosen layer's mean squared activation on one image, unweighted."""
-        acts = self.features(self._prep(np.asarray(image, np.float32)[None]), training=False)
-        acts = acts if isinstance(acts, (list, tuple)) else [acts]
-        return {name: float(np.mean(np.square(keras.ops.convert_to_numpy(a))))
-                for name, a in zip(self.weights, acts, strict=True)}
 
     def gradient(self, image: np.ndarray, *, tile_size: int | None = None, margin: int = 32,
                  offset=(0, 0)) -> tuple[float, np.ndarray]:
@@ -108,6 +89,37 @@ class Dreamer:
                 grad[y0:y1, x0:x1] = share * g[0, y0 - sy:y1 - sy, x0 - sx:x1 - sx]
                 total += value * (y1 - y0) * (x1 - x0)
         return total / (h * w), grad
+
+
+class Dreamer(Objective):
+    """DeepDream's objective for one network and a weighted mix of its layers:
+    ``Dreamer(model, {"block4c_add": 1.0, "block5c_add": 0.5}, preprocess)``.
+
+    The objective is the weighted sum, over the layers, of the mean squared activation.
+    ``preprocess`` maps pixels in [0, 255] to the model's input.
+    """
+
+    def __init__(self, model: keras.Model, layers, preprocess=None):
+        self.weights = _layer_weights(layers)
+        self.features = layer_model(model, list(self.weights))
+        self._prep = preprocess or (lambda t: t)
+        coeffs = list(self.weights.values())
+
+        def objective(x):
+            return sum(w * keras.ops.mean(keras.ops.square(a))
+                       for w, a in zip(coeffs, self._activations(x), strict=True))
+
+        super().__init__(objective)
+
+    def _activations(self, x) -> list:
+        acts = self.features(self._prep(x), training=False)
+        return list(acts) if isinstance(acts, (list, tuple)) else [acts]
+
+    def layer_losses(self, image) -> dict[str, float]:
+        """Each chosen layer's mean squared activation on one image, unweighted."""
+        acts = self._activations(np.asarray(image, np.float32)[None])
+        return {name: float(np.mean(np.square(keras.ops.convert_to_numpy(a))))
+                for name, a in zip(self.weights, acts, strict=True)}
 
 
 def _windows(length: int, tile: int, margin: int, offset: int):
@@ -141,14 +153,14 @@ def octave_shapes(shape, octaves: int, scale: float) -> list[tuple[int, int]]:
             for i in reversed(range(octaves))]
 
 
-def dream(dreamer: Dreamer, image, *, octaves: int = 3, octave_scale: float = 1.4,
+def dream(dreamer: Objective, image, *, octaves: int = 3, octave_scale: float = 1.4,
           steps: int = 20, step_size: float = 2.0, jitter: int = 16,
           tile_size: int | None = None, margin: int = 32, move_tiles: bool = True,
           seed: int = 0, progress: bool = False, callback=None) -> np.ndarray:
     """Dream on a photo (h, w, 3), uint8 or floats in [0, 255]; returns floats in [0, 255].
 
-    ``dreamer`` is a :class:`Dreamer`, or any object with the same ``gradient`` method (a
-    class's logit, a guide image's features: notebook 07's exercises write such objectives).
+    ``dreamer`` is a :class:`Dreamer`, or any :class:`Objective` (a class's logit, a guide
+    image's features: notebook 07's exercises dream with such objectives).
 
     ``steps`` gradient steps per octave, each moving pixels by ``step_size`` grey levels on
     average. ``tile_size`` (pixels) computes gradients tile by tile, each with ``margin`` pixels

@@ -1,29 +1,19 @@
 # Exercise 1: dream a class. The objective is one class's logit instead of a layer's
-# activations; deepdream.dream takes any object with a Dreamer's gradient method.
+# activations; deepdream.dream dreams with any deepdream.Objective.
 import numpy as np
 from scipy.special import softmax
 
 import cnnlab
-from cnnlab import deepdream, gradients, photos, plots, pretrained
+from cnnlab import deepdream, photos, plots, pretrained
 
 B = cnnlab.budget(side=(400, 128), steps=(20, 5))
 CLASS = "goldfish"
 net = pretrained.load(any_size=True)  # keeps its classifier: global pooling takes any size
 target = pretrained.class_names().index(CLASS)
-
-
-class ClassDreamer:
-    def __init__(self, model, preprocess, index):
-        self._climb = gradients.gradient_function(
-            lambda x: model(preprocess(x), training=False)[0, index])
-
-    def gradient(self, image, **tiling):  # the photo is small: no tiles
-        value, grad = self._climb(image[None])
-        return value, grad[0]
-
-
-photo = deepdream.resize(photos.photo("coffee").astype("float32"), (B.side, B.side * 3 // 2))
-dream = deepdream.dream(ClassDreamer(net.model, net.preprocess, target), photo, steps=B.steps)
+# the logit after global pooling is a mean over positions: an Objective, tiles and all
+goldfish = deepdream.Objective(lambda x: net.model(net.preprocess(x), training=False)[0, target])
+photo = photos.photo("coffee", long_side=B.side * 3 // 2)
+dream = deepdream.dream(goldfish, photo, steps=B.steps)
 classifier = pretrained.load()  # the fixed 224-pixel network, on the usual centre crop
 p_before, p_after = (softmax(classifier.logits(classifier.prepare(np.uint8(np.clip(im, 0, 255)))),
                              axis=-1)[0, target] for im in (photo, dream))

@@ -9,7 +9,7 @@ from cnnlab import deepdream, photos, plots, pretrained
 B = cnnlab.budget(side=(512, 128), steps=(20, 5))
 net = pretrained.load(any_size=True)
 dreamer = deepdream.Dreamer(net.model, {"block4c_add": 1.0, "block5c_add": 1.0}, net.preprocess)
-photo = deepdream.resize(photos.photo("astronaut").astype("float32"), (B.side, B.side))
+photo = photos.photo("astronaut", long_side=B.side).astype("float32")
 
 with_detail = deepdream.dream(dreamer, photo, steps=B.steps)
 shapes = deepdream.octave_shapes(photo.shape, 3, 1.4)

@@ -19,19 +19,11 @@ def mean_feature(image):
 
 
 guide = photos.photo("chelsea").astype("float32")
-direction = mean_feature(guide) / np.linalg.norm(mean_feature(guide))
+direction = mean_feature(guide)
+direction /= np.linalg.norm(direction)
 towards = keras.ops.convert_to_tensor(direction)
-
-
-class GuidedDreamer:
-    def __init__(self):
-        self._climb = gradients.gradient_function(
-            lambda x: keras.ops.mean(keras.ops.matmul(features(net.preprocess(x), training=False),
-                                                      towards)))
-
-    def gradient(self, image, **tiling):
-        value, grad = self._climb(image[None])
-        return value, grad[0]
+guided_by_cat = deepdream.Objective(  # each position's features, projected on the cat's
+    lambda x: keras.ops.mean(keras.ops.matmul(features(net.preprocess(x)), towards)))
 
 
 def cosine(image):
@@ -39,8 +31,8 @@ def cosine(image):
     return float(f @ direction / np.linalg.norm(f))
 
 
-photo = deepdream.resize(photos.photo("astronaut").astype("float32"), (B.side, B.side))
-guided = deepdream.dream(GuidedDreamer(), photo, steps=B.steps)
+photo = photos.photo("astronaut", long_side=B.side)
+guided = deepdream.dream(guided_by_cat, photo, steps=B.steps)
 free = deepdream.dream(deepdream.Dreamer(net.model, LAYER, net.preprocess), photo, steps=B.steps)
 scores = [cosine(im) for im in (photo, free, guided)]
 print("cosine with the cat's mean feature: photo {:.2f}, free dream {:.2f}, guided dream {:.2f}"
