@@ -2,7 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from cnnlab.callbacks import EpochLogger
+from cnnlab import callbacks
+from cnnlab.callbacks import ClockSchedule, EpochLogger
 
 
 def tiny_fit(logger, epochs=3):
@@ -77,3 +78,44 @@ def test_accuracy_tracker_and_time_to_target():
     best = max(a for _, a in tracker.points)
     assert best > 0.9 and tracker.time_to(best) in seconds
     assert tracker.time_to(1.01) is None
+
+
+def test_clock_schedule_shape():
+    clock = ClockSchedule(100, 0.2, warmup_fraction=0.2)
+    assert clock.rate(0) == 0 and clock.rate(0.1) == pytest.approx(0.1)
+    assert clock.rate(0.2) == pytest.approx(0.2) and clock.rate(0.6) == pytest.approx(0.1)
+    assert clock.rate(1.0) == pytest.approx(0, abs=1e-12) == clock.rate(3.0)
+    for kwargs in ({"seconds": 0, "peak_lr": 0.1}, {"seconds": 1, "peak_lr": 0.1,
+                                                     "warmup_fraction": 1}):
+        with pytest.raises(ValueError):
+            ClockSchedule(**kwargs)
+
+
+class FakeTime:
+    """A clock that moves 0.25 s every time it is read."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 0.25
+        return self.now
+
+
+def test_clock_schedule_follows_time_and_stops_mid_epoch(monkeypatch):
+    monkeypatch.setattr(callbacks, "time", FakeTime())
+    rates = []
+    recorder = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: rates.append(
+        float(model.optimizer.learning_rate)))
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    clock = ClockSchedule(10, 0.5)  # a batch reads the clock twice (0.5 s): 8 + 8 + 2 batches
+    history = model.fit(x, (x[:, 0] > 0).astype("int32"), epochs=50, batch_size=8, verbose=0,
+                        callbacks=[clock, recorder])
+    assert len(history.history["loss"]) == 3 and len(rates) % 8 != 0  # stopped mid-epoch
+    assert 9.5 <= clock.used <= 10 and len(rates) == 18
+    peak = int(np.argmax(rates))
+    assert max(rates) == pytest.approx(0.5, rel=0.1) and 0 < peak < len(rates) - 1
+    assert np.all(np.diff(rates[: peak + 1]) > 0) and np.all(np.diff(rates[peak:]) < 0)
+    assert rates[-1] < 0.02

@@ -98,6 +98,9 @@ def test_cifar_vgg_layout_and_parameters():
     expected = (lm.conv_params(3, 3, 16, bias=False) + lm.conv_params(3, 16, 32, bias=False)
                 + lm.conv_params(3, 32, 32, bias=False) + bn + lm.dense_params(32, 10))
     assert model.count_params() == expected and model.name == "vgg4_w16"
+    plain = models.cifar_vgg(16, (1, 2), batch_norm=False)
+    assert not [layer for layer in plain.layers if "BatchNorm" in type(layer).__name__]
+    assert plain.count_params() == expected - bn + 16 + 32 + 32  # biases instead
     with pytest.raises(ValueError, match="blocks must be positive"):
         models.cifar_vgg(16, (1, 0))
 

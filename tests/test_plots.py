@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.plots import image_grid, plot_history, side_by_side
+from cnnlab.plots import image_grid, plot_history, side_by_side, step_gains
 
 NAMES = ("cat", "dog", "ship")
 
@@ -77,3 +77,18 @@ def test_side_by_side_keeps_each_shape_and_clips_floats():
         side_by_side([wide], ["a", "b"])
     with pytest.raises(ValueError, match="at least one"):
         side_by_side([])
+
+
+def test_step_gains_labels_each_bar_with_its_gain():
+    fig = step_gains({"start": 0.5, "+ a": 0.625, "+ b": 0.6})
+    ax = fig.axes[0]
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == pytest.approx([50, 62.5, 60])
+    assert [t.get_text() for t in ax.texts] == ["50.0 %", "62.5 %  (+12.5)", "60.0 %  (-2.5)"]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    by_height = sorted(zip(ax.get_yticks(), labels, strict=True))
+    assert [name for _, name in by_height] == ["+ b", "+ a", "start"]  # the first step on top
+    with pytest.raises(ValueError, match="fractions"):
+        step_gains({"start": 85.0})
+    with pytest.raises(ValueError, match="at least one"):
+        step_gains({})

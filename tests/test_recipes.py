@@ -1,6 +1,7 @@
 """The shared recipes run end to end on a few real images (their figures live in benchmarks/)."""
 
 import numpy as np
+import pytest
 
 import cnnlab
 from cnnlab import recipes, training
@@ -41,3 +42,25 @@ def test_modern_recipe_trains_another_network(fast_mode):
         decayed = {w.path: model.optimizer._use_weight_decay(w) for w in model.trainable_weights}
         assert decayed["block1_1_conv/kernel"] and decayed["output/kernel"]
         assert decayed["block1_1_bn/gamma"] == decayed["block2_1_bn/beta"] == decay_batch_norm
+
+
+def test_modern_recipe_ingredients_can_be_taken_away(fast_mode):
+    """The step-by-step benchmark's switches: no augmentation, no smoothing, another optimiser."""
+    import keras
+
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    plain_sgd = keras.optimizers.SGD(0.01, momentum=0.9)
+    model, history, _ = recipes.train_cifar_modern(
+        x[:128], y[:128], epochs=1, batch_size=64, width=4, flip=False, shift=0,
+        label_smoothing=0.0, optimizer=plain_sgd)
+    assert model.optimizer is plain_sgd and float(plain_sgd.learning_rate) == pytest.approx(0.01)
+    assert model.loss.label_smoothing == 0.0 and np.isfinite(history.history["loss"]).all()
+
+
+def test_modern_recipe_on_the_clock(fast_mode):
+    """``minutes``: the schedule runs on training time and ends training, whatever ``epochs``."""
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    model, history, log = recipes.train_cifar_modern(x[:128], y[:128], epochs=500, batch_size=64,
+                                                      width=4, minutes=0.05, log_every=500)
+    assert 1 <= len(history.history["loss"]) < 500 and log.train_seconds < 3 + 2
+    assert 0 <= float(model.optimizer.learning_rate) < 0.2 / 2  # well into the decay

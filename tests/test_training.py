@@ -85,3 +85,38 @@ def test_flip_tta_averages_with_the_mirror_image():
     np.testing.assert_allclose(tta, (plain + mirrored) / 2, rtol=1e-6)
     assert not np.allclose(plain, mirrored)
     assert training.predict_proba(model, x[:0]).shape == (0, 2)
+
+
+def test_translate_moves_images_and_fills_with_zeros():
+    x = np.arange(1, 2 * 4 * 5 * 3 + 1, dtype="float32").reshape(2, 4, 5, 3)
+    np.testing.assert_array_equal(training.translate(x, 0, 0), x)
+    down_right = training.translate(x, 1, 2)
+    np.testing.assert_array_equal(down_right[:, 1:, 2:], x[:, :-1, :-2])
+    assert not down_right[:, :1].any() and not down_right[:, :, :2].any()
+    up_left = training.translate(x, -3, -1)
+    np.testing.assert_array_equal(up_left[:, :1, :4], x[:, 3:, 1:])
+    assert not up_left[:, 1:].any() and not up_left[:, :, 4:].any()
+    with pytest.raises(ValueError, match="leaves nothing"):
+        training.translate(x, 4, 0)
+
+
+def test_shift_tta_averages_moved_views_at_half_weight():
+    keras.utils.set_random_seed(1)
+    inputs = keras.Input((4, 4, 1))  # a dense layer sees where things are: moves change it
+    outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Flatten()(inputs))
+    model = keras.Model(inputs, outputs)
+    x = np.random.default_rng(0).random((5, 4, 4, 1)).astype("float32")
+
+    def flips(v):
+        return (training.predict_proba(model, v) + training.predict_proba(model, v[:, :, ::-1])) / 2
+
+    moved = (flips(training.translate(x, 2, 2)) + flips(training.translate(x, -2, -2))) / 2
+    got = training.predict_proba(model, x, flip_tta=True, shift_tta=2)
+    np.testing.assert_allclose(got, (flips(x) + moved) / 2, rtol=1e-5)
+    assert not np.allclose(got, flips(x), atol=1e-3)
+    plain_moved = (training.predict_proba(model, training.translate(x, 1, 1))
+                   + training.predict_proba(model, training.translate(x, -1, -1))) / 2
+    np.testing.assert_allclose(training.predict_proba(model, x, shift_tta=1),
+                               (training.predict_proba(model, x) + plain_moved) / 2, rtol=1e-5)
+    with pytest.raises(ValueError, match="at least 0"):
+        training.predict_proba(model, x, shift_tta=-1)

@@ -109,3 +109,53 @@ class AccuracyTracker(keras.callbacks.Callback):
 
     def time_to(self, target: float) -> float | None:
         return next((s for s, a in self.points if a >= target), None)
+
+
+class ClockSchedule(keras.callbacks.Callback):
+    """A learning rate that follows training *time*: a linear warm-up to ``peak_lr`` over the
+    first ``warmup_fraction`` of ``seconds``, then a cosine decay to zero; training stops, in
+    mid-epoch if need be, before a step that would take it past ``seconds``.
+
+    A schedule counted in epochs ends early or late when the machine is slower or faster than
+    planned; this one always completes its decay within the budget. Give the optimizer a float
+    learning rate (not a schedule) and put this callback before any that evaluates at the end
+    of an epoch: time spent in those does not count. ``steps_per_execution`` batches share a
+    rate.
+    """
+
+    def __init__(self, seconds: float, peak_lr: float, warmup_fraction: float = 0.2):
+        super().__init__()
+        if seconds <= 0 or peak_lr <= 0:
+            raise ValueError(f"seconds and peak_lr must be positive, got {seconds}, {peak_lr}.")
+        if not 0 <= warmup_fraction < 1:
+            raise ValueError(f"warmup_fraction must be in [0, 1), got {warmup_fraction}.")
+        self.seconds, self.peak_lr, self.warmup_fraction = seconds, peak_lr, warmup_fraction
+        self.used = 0.0
+
+    def rate(self, fraction: float) -> float:
+        """The learning rate when ``fraction`` of the time is used."""
+        if fraction < self.warmup_fraction:
+            return self.peak_lr * fraction / self.warmup_fraction
+        decay = min((fraction - self.warmup_fraction) / (1 - self.warmup_fraction), 1.0)
+        return self.peak_lr * 0.5 * (1 + np.cos(np.pi * decay))
+
+    def elapsed(self) -> float:
+        return self.used + time.perf_counter() - self._start
+
+    def on_train_begin(self, logs=None):
+        self.used = self._previous = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.model.optimizer.learning_rate = self.rate(self.elapsed() / self.seconds)
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = self.elapsed()
+        if 2 * now - self._previous >= self.seconds:  # one more step like the last would overrun
+            self.model.stop_training = True
+        self._previous = now
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.used = self.elapsed()

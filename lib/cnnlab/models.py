@@ -140,17 +140,19 @@ def alexnet(groups=1, input_shape=(227, 227, 3), classes=1000, name=None):
     ], name=name or ("alexnet" if groups == 1 else f"alexnet_{groups}_groups"))
 
 
-def cifar_vgg(width=16, blocks=(1, 1, 2, 2), classes=10, input_shape=(32, 32, 3), name=None):
+def cifar_vgg(width=16, blocks=(1, 1, 2, 2), classes=10, input_shape=(32, 32, 3), name=None,
+              batch_norm=True):
     """A VGG-style network for 32x32 images: stages of 3x3 convolutions with batch norm and
     ReLU (``blocks[i]`` of them at ``width * 2**i`` channels), each stage closed by a 2x2
-    max-pool; then a global max-pool and the classifier."""
+    max-pool; then a global max-pool and the classifier. ``batch_norm=False`` gives the same
+    network with plain biased convolutions."""
     if not blocks or any(not isinstance(n, int) or n < 1 for n in blocks):
         raise ValueError(f"blocks must be positive layer counts per stage, got {blocks!r}.")
     inputs = keras.Input(input_shape, name="input")
     x = inputs
     for stage, n in enumerate(blocks, start=1):
         for i in range(1, n + 1):
-            x = _conv_bn(x, width * 2 ** (stage - 1), f"block{stage}_{i}")
+            x = _conv_bn(x, width * 2 ** (stage - 1), f"block{stage}_{i}", batch_norm)
         x = layers.MaxPooling2D(2, name=f"block{stage}_pool")(x)
     x = layers.GlobalMaxPooling2D(name="pool")(x)
     outputs = layers.Dense(classes, activation="softmax", name="output")(x)

@@ -183,3 +183,25 @@ def side_by_side(images, titles=None, *, height=3.5, title=None):
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def step_gains(accuracies: Mapping[str, float], *, title=None):
+    """Horizontal bars of accuracy after each cumulative step, each labelled with its accuracy
+    and its gain over the step before (the ablation table of a recipe, drawn)."""
+    if not accuracies:
+        raise ValueError("step_gains needs at least one step.")
+    names, values = list(accuracies), 100 * np.asarray(list(accuracies.values()), dtype=float)
+    if not np.all((0 <= values) & (values <= 100)):
+        raise ValueError(f"accuracies are fractions in [0, 1], got {list(accuracies.values())}.")
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.2))
+    y = np.arange(len(names))[::-1]  # the first step on top
+    ax.barh(y, values, color="tab:blue")
+    for yi, value, gain in zip(y, values, np.diff(values, prepend=np.nan), strict=True):
+        note = f"{value:.1f} %" + ("" if np.isnan(gain) else f"  ({gain:+.1f})")
+        ax.text(value + 0.5, yi, note, va="center", fontsize=9)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("test accuracy (%)")
+    ax.set_title(title or "the recipe, one step at a time")
+    fig.tight_layout()
+    return fig

@@ -8,6 +8,7 @@ import keras
 
 from . import models, training
 from .augment import AugmentedImages
+from .callbacks import ClockSchedule
 
 
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
@@ -48,8 +49,9 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
 
 
 def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=256,
-                       peak_lr=0.2, weight_decay=5e-4, label_smoothing=0.2, shift=4,
-                       callbacks=(), log_every=1, seed=0, build=None, decay_batch_norm=True):
+                       peak_lr=0.2, weight_decay=5e-4, label_smoothing=0.2, shift=4, flip=True,
+                       callbacks=(), log_every=1, seed=0, build=None, decay_batch_norm=True,
+                       optimizer=None, minutes=None):
     """The fast modern recipe: a small ResNet-9 with batch norm, random flips and shifts,
     label smoothing, SGD with Nesterov momentum and weight decay on a warm-up + cosine
     schedule. Evaluate with ``training.accuracy(..., flip_tta=True)``.
@@ -58,14 +60,21 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
     ``build``: another network for the same recipe, ``build(input_shape) -> model``;
     ``width`` applies to the default ResNet-9 only. Weight decay applies to every weight, as in
     Page's trainer; ``decay_batch_norm=False`` spares batch norm's scales and shifts.
+    ``flip``, ``shift=0``, ``label_smoothing=0`` and ``optimizer`` (a Keras optimizer in place
+    of the recipe's SGD and schedule) take ingredients away, as the step-by-step benchmark does.
+    ``minutes``: run the schedule on the clock for this much training time
+    (:class:`~cnnlab.callbacks.ClockSchedule`); ``epochs`` is then only a cap.
     """
     keras.utils.set_random_seed(seed)
-    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, shift=shift, seed=seed)
+    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
+                              seed=seed)
     shape = tuple(x_train_u8.shape[1:])
     model = build(shape) if build else models.cifar_resnet9(width, input_shape=shape)
-    optimizer = keras.optimizers.SGD(
-        training.warmup_cosine(peak_lr, epochs * len(batches)), momentum=0.9, nesterov=True,
-        weight_decay=weight_decay)
+    clock = ClockSchedule(60 * minutes, peak_lr) if minutes else None
+    if optimizer is None:
+        optimizer = keras.optimizers.SGD(
+            0.0 if clock else training.warmup_cosine(peak_lr, epochs * len(batches)),
+            momentum=0.9, nesterov=True, weight_decay=weight_decay)
     if not decay_batch_norm:  # Keras matches var_names against "gamma", "beta": list them
         optimizer.exclude_from_weight_decay(var_list=[
             w for layer in models.leaf_layers(model)
@@ -74,5 +83,6 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"], steps_per_execution=8)
     history, logger = training.fit(model, batches, epochs=epochs, log_every=log_every,
-                                   callbacks=callbacks, images_per_epoch=len(x_train_u8))
+                                   callbacks=[clock, *callbacks] if clock else callbacks,
+                                   images_per_epoch=len(x_train_u8))
     return model, history, logger

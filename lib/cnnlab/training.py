@@ -50,30 +50,55 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     return history, logger
 
 
-def predict_proba(model, x, batch_size=1024, *, flip_tta=False) -> np.ndarray:
+def translate(x, dy, dx) -> np.ndarray:
+    """Images (N, H, W, C) moved down by ``dy`` and right by ``dx`` pixels, the uncovered edge
+    filled with zeros, as the training augmentation's pad-and-crop fills it."""
+    x = np.asarray(x)
+    h, w = x.shape[1:3]
+    if abs(dy) >= h or abs(dx) >= w:
+        raise ValueError(f"a move of ({dy}, {dx}) pixels leaves nothing of {h}x{w} images.")
+    out = np.zeros_like(x)
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = \
+        x[:, max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+    return out
+
+
+def predict_proba(model, x, batch_size=1024, *, flip_tta=False, shift_tta=0) -> np.ndarray:
     """Class probabilities by direct batched calls (``model.predict`` would compile a function
     for every new model, which a lecture comparing many models pays for, and TF warns about).
 
-    ``flip_tta``: average with the prediction for the left-right mirrored images (test-time
-    augmentation; right for photos, wrong for digits and text).
+    Test-time augmentation (right for photos, wrong for digits and text):
+    ``flip_tta`` averages with the prediction for the left-right mirrored images;
+    ``shift_tta=s`` then averages, at equal weight, with the mean prediction for the views moved
+    by ``s`` pixels down-right and up-left (with their mirror images if ``flip_tta``), the
+    test-time augmentation of Keller Jordan's airbench.
     """
     def run(images):
         return np.concatenate([keras.ops.convert_to_numpy(model(images[i : i + batch_size],
                                                                 training=False))
                                for i in range(0, len(images), batch_size)])
 
+    def views(images):
+        return np.mean([run(images), run(images[:, :, ::-1])], axis=0) if flip_tta else run(images)
+
+    if shift_tta < 0:
+        raise ValueError(f"shift_tta is a move in pixels, at least 0; got {shift_tta}.")
     if len(x) == 0:
         return np.zeros((0, model.output_shape[-1]), dtype="float32")
-    probs = run(x)
-    return (probs + run(x[:, :, ::-1])) / 2 if flip_tta else probs
+    probs = views(x)
+    if shift_tta:
+        moved = [views(translate(x, d, d)) for d in (shift_tta, -shift_tta)]
+        probs = (probs + np.mean(moved, axis=0)) / 2
+    return probs
 
 
-def predict_classes(model, x, batch_size=1024, *, flip_tta=False) -> np.ndarray:
-    return np.argmax(predict_proba(model, x, batch_size, flip_tta=flip_tta), axis=-1)
+def predict_classes(model, x, batch_size=1024, *, flip_tta=False, shift_tta=0) -> np.ndarray:
+    return np.argmax(predict_proba(model, x, batch_size, flip_tta=flip_tta, shift_tta=shift_tta),
+                     axis=-1)
 
 
-def accuracy(model, x, y, batch_size=1024, *, flip_tta=False) -> float:
-    predicted = predict_classes(model, x, batch_size, flip_tta=flip_tta)
+def accuracy(model, x, y, batch_size=1024, *, flip_tta=False, shift_tta=0) -> float:
+    predicted = predict_classes(model, x, batch_size, flip_tta=flip_tta, shift_tta=shift_tta)
     return float(np.mean(predicted == np.asarray(y).reshape(-1)))
 
 
