@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from .batchnorm import BatchNormalization
+
 ACTIVATIONS = ("tanh", "relu")
 POOLINGS = {"average": layers.AveragePooling2D, "max": layers.MaxPooling2D}
 
@@ -81,7 +83,7 @@ def seed_cifar_cnn(input_shape=(32, 32, 3), classes=10, name="seed_cifar_cnn"):
 def _conv_bn(x, filters, name, batch_norm=True):
     x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{name}_conv")(x)
     if batch_norm:  # batch norm's shift does a bias's job
-        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+        x = BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)  # fused on TensorFlow
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 

@@ -29,6 +29,8 @@ all_views = np.mean([training.predict_proba(model, v) for v in views], axis=0)
 scores = {name: float(np.mean(np.argmax(p, -1) == y_val))
           for name, p in (("no TTA", training.predict_proba(model, x_val)),
                           ("flips", flips_only), ("flips + shifts", all_views))}
+# cnnlab's own: half weight on the two diagonal one-pixel moves (the scheme of airbench)
+scores["cnnlab, shift_tta=1"] = training.accuracy(model, x_val, y_val, flip_tta=True, shift_tta=1)
 print({k: f"{v:.2%}" for k, v in scores.items()})
 # Shifts of 1 pixel are views the network saw in training (up to 4 px), so they carry less
 # new information than the mirror image; averaging them can still smooth out errors.
