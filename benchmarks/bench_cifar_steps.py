@@ -91,6 +91,7 @@ def main():
         print(json.dumps({
             "step": step, "name": name, "settings": settings, "network": model.name,
             "seed": args.seed, "test_accuracy": accuracy,
+            "train_accuracy_last_epoch": round(log.records[-1]["accuracy"], 4),
             "train_seconds": round(log.train_seconds, 1), "epochs": args.epochs,
             "images_per_second": round(args.epochs * N_TRAIN / log.train_seconds),
             "data": str(source), "exact_data": source.exact, "date": str(date.today()),

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnnlab.batchnorm import BatchNormalization
+from cnnlab.batchnorm import BatchNormalization, keras_twin
 
 tf = pytest.importorskip("tensorflow")
 if keras.backend.backend() != "tensorflow":
@@ -67,3 +67,16 @@ def test_saves_and_loads_as_itself(tmp_path):
     assert type(loaded.get_layer("bn")).__name__ == "BatchNormalization"  # summaries unchanged
     x = np.ones((2, 5, 5, 3), "float32")
     np.testing.assert_allclose(loaded(x), model(x), rtol=1e-6)
+
+
+def test_keras_twin_swaps_the_layer_and_keeps_the_weights():
+    from cnnlab import models
+
+    model = models.cifar_vgg(4, (1, 1))
+    model.get_layer("block1_1_bn").set_weights(pair(4)[1].get_weights())
+    twin = keras_twin(model)
+    kinds = {type(layer) for layer in twin.layers}
+    assert keras.layers.BatchNormalization in kinds and BatchNormalization not in kinds
+    assert BatchNormalization in {type(layer) for layer in model.layers}
+    x = np.random.default_rng(4).random((3, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(twin(x, training=False), model(x, training=False), rtol=1e-5)
