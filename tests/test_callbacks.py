@@ -92,13 +92,14 @@ def test_clock_schedule_shape():
 
 
 class FakeTime:
-    """A clock that moves 0.25 s every time it is read."""
+    """A clock that moves 0.25 s every time it is read; every ``period``-th read, 2.25 s."""
 
-    def __init__(self):
-        self.now = 0.0
+    def __init__(self, period=None):
+        self.now, self.reads, self.period = 0.0, 0, period
 
     def perf_counter(self):
-        self.now += 0.25
+        self.reads += 1
+        self.now += 2.25 if self.period and self.reads % self.period == 3 else 0.25
         return self.now
 
 
@@ -110,7 +111,9 @@ def test_clock_schedule_follows_time_and_stops_mid_epoch(monkeypatch):
     x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
     model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
-    clock = ClockSchedule(10, 0.5)  # a batch reads the clock twice (0.5 s): 8 + 8 + 2 batches
+    # a batch reads the clock twice (0.5 s), an epoch's first also the epoch's end (0.75 s):
+    # stop when 0.75 s more would reach 10 s, after 8 + 8 + 2 batches
+    clock = ClockSchedule(10, 0.5)
     history = model.fit(x, (x[:, 0] > 0).astype("int32"), epochs=50, batch_size=8, verbose=0,
                         callbacks=[clock, recorder])
     assert len(history.history["loss"]) == 3 and len(rates) % 8 != 0  # stopped mid-epoch
@@ -119,3 +122,16 @@ def test_clock_schedule_follows_time_and_stops_mid_epoch(monkeypatch):
     assert max(rates) == pytest.approx(0.5, rel=0.1) and 0 < peak < len(rates) - 1
     assert np.all(np.diff(rates[: peak + 1]) > 0) and np.all(np.diff(rates[peak:]) < 0)
     assert rates[-1] < 0.02
+
+
+def test_clock_schedule_does_not_overrun_when_epochs_start_slowly(monkeypatch):
+    """Each epoch's first step takes 2.5 s, the others 0.5 s: judged by the last step alone,
+    training would start a third epoch at 12.5 s and end at 15 s, past the 14 s."""
+    monkeypatch.setattr(callbacks, "time", FakeTime(period=18))  # 18 reads an epoch of 8
+    x = np.zeros((64, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    clock = ClockSchedule(14, 0.5)
+    history = model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0,
+                        callbacks=[clock])
+    assert len(history.history["loss"]) == 2 and 11 < clock.used <= 14

@@ -143,7 +143,7 @@ class ClockSchedule(keras.callbacks.Callback):
         return self.used + time.perf_counter() - self._start
 
     def on_train_begin(self, logs=None):
-        self.used = self._previous = 0.0
+        self.used = self._previous = self._longest = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
@@ -153,7 +153,9 @@ class ClockSchedule(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         now = self.elapsed()
-        if 2 * now - self._previous >= self.seconds:  # one more step like the last would overrun
+        # the longest step so far, not the last: an epoch's first step also restarts the data
+        self._longest = max(self._longest, now - self._previous)
+        if now + self._longest >= self.seconds:  # one more such step would overrun
             self.model.stop_training = True
         self._previous = now
 
