@@ -135,3 +135,14 @@ def test_clock_schedule_does_not_overrun_when_epochs_start_slowly(monkeypatch):
     history = model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0,
                         callbacks=[clock])
     assert len(history.history["loss"]) == 2 and 11 < clock.used <= 14
+
+
+def test_clock_schedule_has_the_step_schedules_shape():
+    """The clock's rate at a fraction of the time equals training.warmup_cosine's at that
+    fraction of the steps: one recipe, counted in seconds or in steps."""
+    from cnnlab.training import warmup_cosine
+
+    steps, clock = 1000, ClockSchedule(60, 0.2)
+    by_steps = warmup_cosine(0.2, steps)
+    for fraction in (0.0, 0.05, 0.2, 0.5, 0.9, 1.0):
+        assert clock.rate(fraction) == pytest.approx(float(by_steps(fraction * steps)), abs=1e-6)

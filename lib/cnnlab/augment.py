@@ -12,6 +12,14 @@ import keras
 import numpy as np
 
 
+def move_slices(dy, dx, h, w):
+    """``(target, source)`` index pairs that move an h x w image down by ``dy`` and right by
+    ``dx`` pixels: ``out[target] = image[source]``, the rest of ``out`` left as it was."""
+    target = (slice(max(dy, 0), h + min(dy, 0)), slice(max(dx, 0), w + min(dx, 0)))
+    source = (slice(max(-dy, 0), h + min(-dy, 0)), slice(max(-dx, 0), w + min(-dx, 0)))
+    return target, source
+
+
 def random_flip_shift(x, rng, *, flip=True, shift=4):
     """Flip each image left-right with probability 1/2 and move it by up to ``shift`` pixels in
     each direction, filling with zeros (the pad-and-crop of the CIFAR literature)."""
@@ -25,9 +33,8 @@ def random_flip_shift(x, rng, *, flip=True, shift=4):
     # one slice copy per image: four times faster than padding and gathering the whole batch,
     # which matters because it shares the CPU with the training step
     for i, (a, b) in enumerate(zip(down, right, strict=True)):
-        src = x[i, :, ::-1] if flipped[i] else x[i]
-        out[i, max(a, 0) : h + min(a, 0), max(b, 0) : w + min(b, 0)] = \
-            src[max(-a, 0) : h + min(-a, 0), max(-b, 0) : w + min(-b, 0)]
+        target, source = move_slices(a, b, h, w)
+        out[i][target] = (x[i, :, ::-1] if flipped[i] else x[i])[source]
     return out
 
 

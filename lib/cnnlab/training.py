@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from . import modes
+from .augment import move_slices
 from .callbacks import EpochLogger
 from .datasets import cache_dir
 from .integrity import atomic_path
@@ -57,9 +58,9 @@ def translate(x, dy, dx) -> np.ndarray:
     h, w = x.shape[1:3]
     if abs(dy) >= h or abs(dx) >= w:
         raise ValueError(f"a move of ({dy}, {dx}) pixels leaves nothing of {h}x{w} images.")
+    target, source = move_slices(dy, dx, h, w)
     out = np.zeros_like(x)
-    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = \
-        x[:, max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+    out[(slice(None), *target)] = x[(slice(None), *source)]
     return out
 
 
