@@ -36,8 +36,8 @@ VGG_WIDTH, VGG_BLOCKS, VGG_EPOCHS = 16, (1, 1, 2, 2), 10  # notebook 04's VGG-st
 RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 minutes
 
 
-def _vgg(input_shape, *, width, blocks):
-    return models.cifar_vgg(width, blocks, input_shape=input_shape)
+def _vgg(input_shape, *, width=VGG_WIDTH, blocks=VGG_BLOCKS, batch_norm=True):
+    return models.cifar_vgg(width, blocks, input_shape=input_shape, batch_norm=batch_norm)
 
 
 def _resnet(input_shape, *, depth):

@@ -27,12 +27,12 @@ from datetime import date
 from functools import partial
 
 import keras
+from bench_cifar import N_TRAIN, _vgg
 
 import cnnlab
-from cnnlab import models, recipes, training
+from cnnlab import recipes, training
 from cnnlab.envinfo import machine
 
-N_TRAIN = 45_000
 START = {"batch_norm": False, "flip": False, "shift": 0, "tuned_optimizer": False,
          "label_smoothing": 0.0}
 STEPS = (  # (name, the change it makes to the step before)
@@ -51,10 +51,6 @@ def cumulative_settings():
         settings = {**settings, **change}
         out.append((name, settings))
     return out
-
-
-def _vgg(input_shape, *, batch_norm):
-    return models.cifar_vgg(16, (1, 1, 2, 2), input_shape=input_shape, batch_norm=batch_norm)
 
 
 def train_step(settings, x_train, y_train, *, epochs, seed):

@@ -15,16 +15,9 @@ if model is None:
     model, _, _ = recipes.train_cifar_modern(x_train[:-n_val], y_train[:-n_val],
                                              epochs=B.epochs, log_every=B.epochs)
 
-
-def shifted(x, dy, dx):
-    """Move the images by (dy, dx) pixels, filling with zeros."""
-    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
-    return padded[:, 1 - dy : 1 - dy + x.shape[1], 1 - dx : 1 - dx + x.shape[2]]
-
-
 views = [x_val, x_val[:, :, ::-1]]
 flips_only = np.mean([training.predict_proba(model, v) for v in views], axis=0)
-views += [shifted(x_val, dy, dx) for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0))]
+views += [training.translate(x_val, dy, dx) for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0))]
 all_views = np.mean([training.predict_proba(model, v) for v in views], axis=0)
 scores = {name: float(np.mean(np.argmax(p, -1) == y_val))
           for name, p in (("no TTA", training.predict_proba(model, x_val)),
@@ -34,6 +27,6 @@ scores["cnnlab, shift_tta=1"] = training.accuracy(model, x_val, y_val, flip_tta=
 print({k: f"{v:.2%}" for k, v in scores.items()})
 # Shifts of 1 pixel are views the network saw in training (up to 4 px), so they carry less
 # new information than the mirror image; averaging them can still smooth out errors.
-assert np.array_equal(shifted(x_val[:2], 0, 0), x_val[:2])
-assert np.array_equal(shifted(x_val[:2], 0, 1)[:, :, 1:], x_val[:2, :, :-1])
+assert np.array_equal(training.translate(x_val[:2], 0, 0), x_val[:2])
+assert np.array_equal(training.translate(x_val[:2], 0, 1)[:, :, 1:], x_val[:2, :, :-1])
 assert all(0 <= v <= 1 for v in scores.values())
