@@ -1,10 +1,12 @@
 """CIFAR-10: the design source's baseline, the fast modern recipe (ResNet-9), or the same recipe
-with notebook 04's VGG-style network or notebook 05's ResNet-20, on a training-time budget.
+with notebook 04's VGG-style network or notebook 05's ResNet-20, or airbench94's recipe and
+network (narrower), on a training-time budget.
 
     .venv/bin/python benchmarks/bench_cifar.py --model modern --minutes 10 --seed 0
     .venv/bin/python benchmarks/bench_cifar.py --model vgg --minutes 10 --seed 0 1 2
     .venv/bin/python benchmarks/bench_cifar.py --model vgg --clock --shift 2 --label-smoothing 0.1
     .venv/bin/python benchmarks/bench_cifar.py --model resnet20 --minutes 10
+    .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --widths 32 128 128
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --epochs 40 --minutes 120
 
@@ -31,9 +33,10 @@ from cnnlab.callbacks import AccuracyTracker, TimeLimit
 from cnnlab.envinfo import machine
 
 N_TRAIN = 45_000  # the source's split: the last 5,000 training images validate
-BATCH = 256  # the modern recipe's
+BATCH, AIRBENCH_BATCH = 256, 1024  # the modern recipe's, airbench's
 VGG_WIDTH, VGG_BLOCKS, VGG_EPOCHS = 16, (1, 1, 2, 2), 10  # notebook 04's VGG-style network
 RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 minutes
+AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 
 
 def _vgg(input_shape, *, width=VGG_WIDTH, blocks=VGG_BLOCKS, batch_norm=True):
@@ -47,7 +50,7 @@ def _resnet(input_shape, *, depth):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", choices=["baseline", "modern", "vgg", "resnet20"],
+    parser.add_argument("--model", choices=["baseline", "modern", "vgg", "resnet20", "airbench"],
                         default="modern")
     parser.add_argument("--seed", type=int, nargs="+", default=[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="training-time budget")
@@ -58,8 +61,11 @@ def main():
                         f"{VGG_WIDTH} (vgg)")
     parser.add_argument("--blocks", type=int, nargs="+", help="vgg: convolutions per stage; "
                         f"default: {' '.join(map(str, VGG_BLOCKS))}")
-    parser.add_argument("--shift", type=int, default=4,
-                        help="modern recipe: random translation in pixels (default 4)")
+    parser.add_argument("--widths", type=int, nargs=3, default=AIRBENCH_WIDTHS,
+                        help="airbench: channels of its three stages; default: "
+                        f"{' '.join(map(str, AIRBENCH_WIDTHS))} (airbench94: 64 256 256)")
+    parser.add_argument("--shift", type=int,
+                        help="random translation in pixels (default 4; airbench 2)")
     parser.add_argument("--label-smoothing", type=float, default=0.2,
                         help="modern recipe: label smoothing (default 0.2)")
     parser.add_argument("--no-bn-decay", action="store_true",
@@ -77,7 +83,8 @@ def main():
     if args.clock and args.model == "baseline":
         parser.error("--clock applies to the modern recipe (modern, vgg, resnet20)")
     epochs = args.epochs or (100 if args.clock else {
-        "baseline": 40, "modern": 10, "vgg": VGG_EPOCHS, "resnet20": RESNET20_EPOCHS}[args.model])
+        "baseline": 40, "modern": 10, "vgg": VGG_EPOCHS, "resnet20": RESNET20_EPOCHS,
+        "airbench": AIRBENCH_EPOCHS}[args.model])
     if args.width is not None and args.model not in ("modern", "vgg"):
         parser.error("--width applies to --model modern and vgg only")
     if args.blocks is not None and args.model != "vgg":
@@ -86,11 +93,16 @@ def main():
     blocks = tuple(args.blocks or VGG_BLOCKS)
     if epochs < 1 or args.minutes <= 0 or width < 1 or min(blocks) < 1:
         parser.error("--epochs, --minutes, --width and --blocks must be positive")
-    if args.shift < 0 or not 0 <= args.label_smoothing < 1:
-        parser.error("--shift must be at least 0 and --label-smoothing in [0, 1)")
-    recipe = {"shift": args.shift, "label_smoothing": args.label_smoothing,
-              "decay_batch_norm": not args.no_bn_decay,
+    shift = (2 if args.model == "airbench" else 4) if args.shift is None else args.shift
+    if shift < 0 or not 0 <= args.label_smoothing < 1 or min(args.widths) < 1:
+        parser.error("--shift must be at least 0, --label-smoothing in [0, 1) and --widths "
+                     "positive")
+    recipe = {"shift": shift, "label_smoothing": args.label_smoothing,
               **({"minutes": args.minutes} if args.clock else {})}
+    if args.model == "airbench":
+        recipe["widths"] = list(args.widths)
+    else:
+        recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None
     if args.model == "vgg":
         build = partial(_vgg, width=width, blocks=blocks)
@@ -114,6 +126,10 @@ def main():
             model, _, log = recipes.train_cifar_baseline(
                 training.as_float_images(x_train), y_train, epochs=epochs, seed=seed,
                 callbacks=[limit, tracker])
+        elif args.model == "airbench":
+            model, _, log = recipes.train_cifar_airbench(
+                x_train, y_train, epochs=epochs, seed=seed, batch_size=AIRBENCH_BATCH,
+                callbacks=[limit, tracker], **recipe)
         else:
             model, _, log = recipes.train_cifar_modern(
                 x_train, y_train, epochs=epochs, width=width, seed=seed, build=build,
@@ -122,12 +138,16 @@ def main():
                 **recipe)
         done = len(log.records)  # epochs begun; with --clock the last may be partial
         if args.clock:
-            done = round(int(model.optimizer.iterations) / math.ceil(n_train / BATCH), 2)
+            batch = AIRBENCH_BATCH if args.model == "airbench" else BATCH
+            done = round(int(model.optimizer.iterations) / math.ceil(n_train / batch), 2)
         shifts = {"test_accuracy_flips_shifts": round(training.accuracy(
             model, x_test_f, y_test, flip_tta=True, shift_tta=1), 4)} if tta else {}
+        # the tracker scores each epoch's end; the lookahead's average replaces the weights after
+        final = (training.accuracy(model, x_test_f, y_test, flip_tta=True)
+                 if args.model == "airbench" else tracker.points[-1][1])
         print(json.dumps({
             "model": args.model, "network": model.name, "seed": seed,
-            "test_accuracy": round(tracker.points[-1][1], 4), "tta": tta, **shifts,
+            "test_accuracy": round(final, 4), "tta": tta, **shifts,
             **({} if args.model == "baseline" else {"recipe": recipe}),
             "train_seconds": round(log.train_seconds, 1), "epochs": done,
             "epochs_scheduled": None if args.clock else epochs,

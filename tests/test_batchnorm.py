@@ -11,27 +11,29 @@ if keras.backend.backend() != "tensorflow":
     pytest.skip("the fused kernel is TensorFlow's", allow_module_level=True)
 
 
-def pair(channels=3):
+def pair(channels=3, scale=True, center=True):
     """Keras's layer and ours, built with the same random weights and statistics."""
     rng = np.random.default_rng(0)
-    layers = [keras.layers.BatchNormalization(momentum=0.9), BatchNormalization(momentum=0.9)]
-    weights = [rng.normal(1, 0.2, channels), rng.normal(0, 0.2, channels),
-               rng.normal(0, 0.5, channels), rng.uniform(0.5, 2, channels)]
+    layers = [cls(momentum=0.9, scale=scale, center=center)
+              for cls in (keras.layers.BatchNormalization, BatchNormalization)]
+    weights = [rng.normal(1, 0.2, channels)] * scale + [rng.normal(0, 0.2, channels)] * center
+    weights += [rng.normal(0, 0.5, channels), rng.uniform(0.5, 2, channels)]
     for layer in layers:
         layer.build((None, 5, 5, channels))
         layer.set_weights([w.astype("float32") for w in weights])
     return layers
 
 
-def test_training_step_equals_keras():
+@pytest.mark.parametrize("scale, center", [(True, True), (False, True), (True, False)])
+def test_training_step_equals_keras(scale, center):
     x = tf.constant(np.random.default_rng(1).normal(2, 3, (8, 5, 5, 3)).astype("float32"))
     results = []
-    for layer in pair():
+    for layer in pair(scale=scale, center=center):
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = layer(x, training=True)
             loss = tf.reduce_sum(tf.sin(y) * tf.range(1.0, 4.0))  # nonlinear: no zero gradients
-        grads = tape.gradient(loss, [x, layer.gamma.value, layer.beta.value])
+        grads = tape.gradient(loss, [x, *(w.value for w in layer.trainable_weights)])
         results.append([y, *grads, layer.moving_mean, layer.moving_variance])
     for ours, theirs in zip(results[1], results[0], strict=True):
         np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-4, atol=1e-5)

@@ -92,14 +92,16 @@ def test_clock_schedule_shape():
 
 
 class FakeTime:
-    """A clock that moves 0.25 s every time it is read; every ``period``-th read, 2.25 s."""
+    """A clock that moves 0.25 s every time it is read; every ``period``-th read, 2.25 s
+    (with ``once``, only the first of those)."""
 
-    def __init__(self, period=None):
-        self.now, self.reads, self.period = 0.0, 0, period
+    def __init__(self, period=None, once=False):
+        self.now, self.reads, self.period, self.once = 0.0, 0, period, once
 
     def perf_counter(self):
         self.reads += 1
-        self.now += 2.25 if self.period and self.reads % self.period == 3 else 0.25
+        slow = self.period and self.reads % self.period == 3
+        self.now += 2.25 if slow and not (self.once and self.reads > self.period) else 0.25
         return self.now
 
 
@@ -137,6 +139,32 @@ def test_clock_schedule_does_not_overrun_when_epochs_start_slowly(monkeypatch):
     assert len(history.history["loss"]) == 2 and 11 < clock.used <= 14
 
 
+def test_clock_schedule_times_epoch_starts_apart(monkeypatch):
+    """Slow epoch starts delay only the decision to begin an epoch: within one, the
+    next step is judged by the others (0.5 s), so training runs to within 0.5 s of 16 s."""
+    monkeypatch.setattr(callbacks, "time", FakeTime(period=18))
+    x = np.zeros((64, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    clock = ClockSchedule(16, 0.5)
+    model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0, callbacks=[clock])
+    assert 15.5 <= clock.used <= 16
+    # an epoch's first step also spans the read at the epoch's start: 2.75 s
+    assert clock.longest["first"] == pytest.approx(2.75) and clock.longest["other"] == 0.5
+
+
+def test_clock_schedule_does_not_stop_early_for_the_traced_first_step(monkeypatch):
+    """Training's first step takes 2.5 s (it builds the graph), every later one 0.5 s: judged
+    by that step, training would stop near 7.5 s of its 10."""
+    monkeypatch.setattr(callbacks, "time", FakeTime(period=18, once=True))
+    x = np.zeros((64, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    clock = ClockSchedule(10, 0.5)
+    model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0, callbacks=[clock])
+    assert 9.25 <= clock.used <= 10
+
+
 def test_clock_schedule_has_the_step_schedules_shape():
     """The clock's rate at a fraction of the time equals training.warmup_cosine's at that
     fraction of the steps: one recipe, counted in seconds or in steps."""
@@ -146,3 +174,29 @@ def test_clock_schedule_has_the_step_schedules_shape():
     by_steps = warmup_cosine(0.2, steps)
     for fraction in (0.0, 0.05, 0.2, 0.5, 0.9, 1.0):
         assert clock.rate(fraction) == pytest.approx(float(by_steps(fraction * steps)), abs=1e-6)
+
+
+def test_lookahead_averages_and_ends_on_the_average():
+    from cnnlab.callbacks import Lookahead
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False,
+                                                                    kernel_initializer="zeros")])
+    model.compile(keras.optimizers.SGD(1.0), "mse")
+    x, y = np.ones((8, 1), "float32"), np.zeros((8, 1), "float32")
+    kernels = []
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: kernels.append(float(model.weights[0][0, 0])))
+    # the gradient of mean (w - 0)^2 at w is 2w: from w = 0 nothing moves, so push w by hand
+    push = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda batch, logs: model.weights[0].assign([[1.0]]))
+    look = Lookahead(total_steps=4, every=2, base=0.5)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[push, look, record])
+    # the average starts at 0; each step sets w = 1, then SGD makes it 1 - 2 = -1.
+    # after step 2: progress 1/2, d = 0.5**2 * (1/2)**3 = 1/32: avg = 0 + 31/32 * (-1 - 0)
+    # after step 4: progress 1, d = 1/4: avg = -31/32 + 3/4 * (-1 + 31/32)
+    first = -31 / 32
+    second = first + 0.75 * (-1 - first)
+    np.testing.assert_allclose(kernels, [-1, first, -1, second], rtol=1e-6)
+    assert float(model.weights[0][0, 0]) == pytest.approx(second)  # at the end, the average
+    with pytest.raises(ValueError, match="exactly one"):
+        Lookahead()

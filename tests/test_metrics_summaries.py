@@ -35,6 +35,11 @@ def test_filter_and_feature_grids():
     assert img.shape == (5, 5) and img.min() == 0 and img.max() == 1
     assert len(filter_grid(np.zeros((3, 3, 3, 2))).axes) == 2
     assert fig.axes[1].images[0].get_interpolation() == "nearest"
+    positive = np.full((2, 2, 3, 1), 0.5)
+    positive[0, 0, 0] = 1.0  # one sign: min-max saturates it, zero_grey keeps it pale
+    np.testing.assert_allclose(filter_grid(positive).axes[0].images[0].get_array()[1, 1], 0)
+    pale = filter_grid(positive, zero_grey=True).axes[0].images[0].get_array()
+    np.testing.assert_allclose(pale[1, 1], 0.75) and np.testing.assert_allclose(pale[0, 0, 0], 1)
     fig = feature_maps(np.zeros((7, 7, 4)), ncols=4)
     assert [a.get_title() for a in fig.axes] == [f"channel {i}" for i in range(4)]
     with pytest.raises(ValueError, match="conv kernel"):

@@ -164,3 +164,15 @@ def test_option_a_shortcut_pads_zero_channels_and_round_trips(tmp_path):
     again = keras.models.load_model(path, compile=False)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(again(x)),
                                keras.ops.convert_to_numpy(model(x)), atol=1e-6)
+
+
+@pytest.mark.parametrize("build", [lambda: models.cifar_resnet9(8), lambda: models.cifar_vgg(8),
+                                   lambda: models.cifar_resnet(8, shortcut="B")])
+def test_cifar_networks_batch_norm_on_the_fused_layer(build):
+    import keras
+
+    from cnnlab.batchnorm import BatchNormalization
+
+    norms = [la for la in models.leaf_layers(build())
+             if isinstance(la, keras.layers.BatchNormalization)]
+    assert norms and all(type(la) is BatchNormalization for la in norms)

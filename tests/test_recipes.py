@@ -64,3 +64,21 @@ def test_modern_recipe_on_the_clock(fast_mode):
                                                       width=4, minutes=0.05, log_every=500)
     assert 1 <= len(history.history["loss"]) < 500 and log.train_seconds < 3 + 2
     assert 0 <= float(model.optimizer.learning_rate) < 0.2 / 2  # well into the decay
+
+
+def test_airbench_recipe(fast_mode):
+    from cnnlab.whitening import whitening_filters
+
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    x, y = x[:512], y[:512]
+    model, history, _ = recipes.train_cifar_airbench(x, y, widths=(8, 16, 16), epochs=3,
+                                                     batch_size=64, whiten_images=256)
+    kernel, bias = whitening_filters(training.as_float_images(x[:256]))
+    whiten = model.get_layer("whiten")
+    np.testing.assert_allclose(np.asarray(whiten.kernel), kernel, rtol=1e-5)  # set, then frozen
+    assert not np.allclose(np.asarray(whiten.bias), bias)  # the bias learns
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert 0.1 < training.accuracy(model, training.as_float_images(x), y) <= 1
+    clocked, history, log = recipes.train_cifar_airbench(x[:128], y[:128], widths=(4, 8, 8),
+                                                         epochs=50, batch_size=32, minutes=0.05)
+    assert len(history.history["loss"]) < 50 and log.train_seconds <= 3.0

@@ -38,3 +38,22 @@ def test_notebook_03_step_table_is_the_benchmarks():
     expected["+ test-time flips"] = last["flips"]
     expected["+ test-time 1-pixel translations"] = last["flips_shifts"]
     assert quoted("03_cifar10_cnn.ipynb", "STEP_ACCURACY") == expected
+
+
+def _median_of_seeds(rows, seeds=(0, 1, 2)):
+    """The median, over ``seeds``, of each seed's latest record's score with flips and
+    translations."""
+    latest = {r["seed"]: r["test_accuracy_flips_shifts"] for r in rows}
+    assert all(s in latest for s in seeds), f"records lack seeds {seeds}: {sorted(latest)}"
+    return sorted(latest[s] for s in seeds)[len(seeds) // 2]
+
+
+def test_notebook_03_ten_minute_results_are_the_benchmarks():
+    rows = [r for r in records("cifar-20*-2core-cpu.jsonl")
+            if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10]
+    vgg = [r for r in rows if r["network"] == "vgg7_w16"
+           and r["recipe"]["label_smoothing"] == 0.1 and r["recipe"]["shift"] == 2]
+    airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"]
+    expected = {"modern recipe, VGG-style network": _median_of_seeds(vgg),
+                "+ airbench's network, whitening and lookahead": _median_of_seeds(airbench)}
+    assert quoted("03_cifar10_cnn.ipynb", "TEN_MINUTES") == expected

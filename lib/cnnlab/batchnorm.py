@@ -14,23 +14,25 @@ import keras
 @keras.saving.register_keras_serializable(package="cnnlab")
 class BatchNormalization(keras.layers.BatchNormalization):
     """Keras's layer with the same weights, configuration and results. Training on TensorFlow,
-    on 4-D channels-last float32 maps with both scale and shift and no mask or renormalisation,
-    it runs the fused kernel; everything else (inference, other backends) is Keras's own code.
+    on 4-D channels-last float32 maps with no mask or renormalisation, it runs the fused
+    kernel; everything else (inference, other backends) is Keras's own code.
     """
 
     def _fusable(self, inputs, mask) -> bool:
         return (keras.backend.backend() == "tensorflow" and mask is None and not self.renorm
-                and self.scale and self.center and len(inputs.shape) == 4
-                and self.axis in (-1, 3) and inputs.dtype == "float32")
+                and len(inputs.shape) == 4 and self.axis in (-1, 3)
+                and inputs.dtype == "float32")
 
     def call(self, inputs, training=None, mask=None):
         if not (training and self.trainable and self._fusable(inputs, mask)):
             return super().call(inputs, training=training, mask=mask)
         import tensorflow as tf
 
+        channels = inputs.shape[-1]
         outputs, mean, variance = tf.compat.v1.nn.fused_batch_norm(
-            inputs, self.gamma, self.beta, epsilon=self.epsilon, data_format="NHWC",
-            is_training=True)
+            inputs, self.gamma if self.scale else tf.ones(channels),
+            self.beta if self.center else tf.zeros(channels), epsilon=self.epsilon,
+            data_format="NHWC", is_training=True)
         # The kernel returns the unbiased variance; Keras averages the biased one.
         n = tf.cast(tf.size(inputs) // tf.shape(inputs)[-1], variance.dtype)
         variance = variance * (n - 1) / tf.maximum(n, 1.0)

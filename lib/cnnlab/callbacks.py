@@ -143,21 +143,78 @@ class ClockSchedule(keras.callbacks.Callback):
         return self.used + time.perf_counter() - self._start
 
     def on_train_begin(self, logs=None):
-        self.used = self._previous = self._longest = 0.0
+        self.used = self._previous = 0.0
+        # the longest step so far, not the last: an epoch's first step also restarts the
+        # data, so it is timed apart from the others
+        self.longest = {"first": 0.0, "other": 0.0}
+        self._step = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
+        self._first = True
 
     def on_train_batch_begin(self, batch, logs=None):
         self.model.optimizer.learning_rate = self.rate(self.elapsed() / self.seconds)
 
     def on_train_batch_end(self, batch, logs=None):
         now = self.elapsed()
-        # the longest step so far, not the last: an epoch's first step also restarts the data
-        self._longest = max(self._longest, now - self._previous)
-        if now + self._longest >= self.seconds:  # one more such step would overrun
+        self._step += 1
+        if self._step > 1:  # training's very first step also builds the graph, once
+            kind = "first" if self._first else "other"
+            self.longest[kind] = max(self.longest[kind], now - self._previous)
+        self._first = False
+        steps = self.params.get("steps")  # per epoch: Keras passes the execution's last batch
+        next_first = steps is not None and batch + 1 >= steps
+        expected = max(self.longest.values()) if next_first or not steps \
+            else self.longest["other"]
+        if now + expected >= self.seconds:  # one more such step would overrun
             self.model.stop_training = True
         self._previous = now
 
     def on_epoch_end(self, epoch, logs=None):
         self.used = self.elapsed()
+
+
+class Lookahead(keras.callbacks.Callback):
+    """airbench's lookahead: every ``every`` steps the weights (batch norm's statistics
+    included) move into a running average, ``avg += (1 - d) * (w - avg)``, and restart from it;
+    at the end of training they are the average. ``d = base**steps * progress**3`` (``steps``
+    since the last update) stays near 0 early, where the average just follows the weights, and
+    grows as training ends, when it averages over more steps.
+
+    Progress is the share of ``clock``'s time (a :class:`ClockSchedule`, put before this
+    callback) or of ``total_steps``. With ``steps_per_execution``, an update waits for the
+    next callback.
+    """
+
+    def __init__(self, *, clock: ClockSchedule | None = None, total_steps: int | None = None,
+                 every: int = 5, base: float = 0.95):
+        super().__init__()
+        if (clock is None) == (total_steps is None):
+            raise ValueError("give exactly one of clock and total_steps.")
+        if every < 1 or not 0 < base <= 1:
+            raise ValueError(f"every must be at least 1 and base in (0, 1], got {every}, {base}.")
+        self.clock, self.total_steps, self.every, self.base = clock, total_steps, every, base
+
+    def progress(self) -> float:
+        if self.clock is not None:
+            return min(self.clock.elapsed() / self.clock.seconds, 1.0)
+        return min(int(self.model.optimizer.iterations) / self.total_steps, 1.0)
+
+    def on_train_begin(self, logs=None):
+        self._average = [keras.ops.convert_to_numpy(w).copy() for w in self.model.weights]
+        self._last = int(self.model.optimizer.iterations)
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = int(self.model.optimizer.iterations)
+        if step - self._last >= self.every:
+            self.update(self.base ** (step - self._last) * self.progress() ** 3)
+            self._last = step
+
+    def on_train_end(self, logs=None):
+        self.update(1.0)
+
+    def update(self, decay: float):
+        for weight, average in zip(self.model.weights, self._average, strict=True):
+            average += (1 - decay) * (keras.ops.convert_to_numpy(weight) - average)
+            weight.assign(average)

@@ -163,6 +163,57 @@ def cifar_vgg(width=16, blocks=(1, 1, 2, 2), classes=10, input_shape=(32, 32, 3)
 
 
 @keras.saving.register_keras_serializable(package="cnnlab")
+class PartialIdentity(keras.initializers.Initializer):
+    """A 3x3 convolution's kernel that starts as the identity on its first ``C_in`` filters
+    (each passes one input channel through, PyTorch's ``dirac_``) and random on the rest, at
+    PyTorch's default scale. Deep stacks then start close to passing their input on."""
+
+    def __call__(self, shape, dtype=None):
+        kh, kw, c_in, c_out = shape
+        kernel = keras.ops.convert_to_numpy(keras.initializers.VarianceScaling(
+            1 / 3, "fan_in", "uniform")(shape, dtype or "float32"))
+        n = min(c_in, c_out)
+        kernel[..., :n] = 0
+        kernel[kh // 2, kw // 2, range(n), range(n)] = 1
+        return keras.ops.convert_to_tensor(kernel, dtype=dtype)
+
+
+def cifar_airbench(widths=(32, 128, 128), classes=10, input_shape=(32, 32, 3), name=None):
+    """The network of Keller Jordan's airbench94 (2024), the fastest published CIFAR-10
+    trainer, at ``widths`` channels in its three stages (airbench94: 64, 256, 256).
+
+    A frozen 2x2 whitening convolution (24 filters: set it with
+    :func:`cnnlab.whitening.whitening_filters`; only its bias trains), GELU, then three stages
+    of conv, 2x2 max-pool, batch norm, GELU, conv, batch norm, GELU; a global max-pool and a
+    bias-free classifier whose logits are divided by 9. Batch norm learns shifts only (no
+    scales, momentum 0.6) and the convolutions start as :class:`PartialIdentity`.
+    """
+    if len(widths) != 3 or any(not isinstance(w, int) or w < 1 for w in widths):
+        raise ValueError(f"widths are three positive channel counts, got {widths!r}.")
+    inputs = keras.Input(input_shape, name="input")
+    whiten = layers.Conv2D(2 * 2 * 2 * input_shape[-1], 2, name="whiten")
+    x = layers.Activation("gelu", name="whiten_gelu")(whiten(inputs))
+    whiten.kernel.trainable = False  # set from the data, then fixed
+
+    def conv_bn_gelu(x, filters, name, pool=False):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                          kernel_initializer=PartialIdentity(), name=f"{name}_conv")(x)
+        if pool:
+            x = layers.MaxPooling2D(2, name=f"{name}_pool")(x)
+        x = BatchNormalization(momentum=0.6, scale=False, name=f"{name}_bn")(x)
+        return layers.Activation("gelu", name=f"{name}_gelu")(x)
+
+    for stage, width in enumerate(widths, start=1):
+        x = conv_bn_gelu(x, width, f"stage{stage}_1", pool=True)
+        x = conv_bn_gelu(x, width, f"stage{stage}_2")
+    x = layers.GlobalMaxPooling2D(name="pool")(x)
+    x = layers.Dense(classes, use_bias=False, name="logits")(x)
+    x = layers.Rescaling(1 / 9, name="temperature")(x)
+    outputs = layers.Activation("softmax", name="output")(x)
+    return keras.Model(inputs, outputs, name=name or "airbench_w" + "_".join(map(str, widths)))
+
+
+@keras.saving.register_keras_serializable(package="cnnlab")
 class PadChannels(layers.Layer):
     """Zero channels appended to a tensor: the parameter-free shortcut ("option A") of the CIFAR
     ResNets, which widens the identity when a stage doubles its channels."""
@@ -189,7 +240,7 @@ def _shortcut(x, filters, stride, kind, name):
         return x  # identity
     if kind == "B":  # projection: a strided 1x1 convolution and batch norm
         x = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj")(x)
-        return layers.BatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(x)
+        return BatchNormalization(momentum=0.9, name=f"{name}_proj_bn")(x)
     # option A: keep every other pixel, pad the new channels with zeros
     x = layers.MaxPooling2D(1, strides=stride, name=f"{name}_subsample")(x)
     return PadChannels(filters - x.shape[-1], name=f"{name}_pad")(x)
@@ -219,11 +270,11 @@ def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_sha
             prefix = f"stage{stage}_block{block}"
             y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False,
                               name=f"{prefix}_conv1")(x)
-            y = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn1")(y)
+            y = BatchNormalization(momentum=0.9, name=f"{prefix}_bn1")(y)
             y = layers.Activation("relu", name=f"{prefix}_relu1")(y)
             y = layers.Conv2D(filters, 3, padding="same", use_bias=False,
                               name=f"{prefix}_conv2")(y)
-            y = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn2")(y)
+            y = BatchNormalization(momentum=0.9, name=f"{prefix}_bn2")(y)
             if residual:
                 y = layers.Add(name=f"{prefix}_add")([_shortcut(x, filters, stride, shortcut,
                                                                  prefix), y])

@@ -129,18 +129,24 @@ def plot_confusion(cm, class_names, *, title="confusion matrix", normalize=True)
     return fig
 
 
-def filter_grid(kernel, *, ncols=8, title=None, size=1.0):
+def filter_grid(kernel, *, ncols=8, title=None, size=1.0, zero_grey=False):
     """Show conv filters (kh, kw, C_in, C_out): colour when C_in is 3, else input channel 0.
 
-    Each filter is scaled on its own, from its min (black) to its max (white).
+    Each filter is scaled on its own, from its min (black) to its max (white); with
+    ``zero_grey``, from minus to plus its largest magnitude, so that 0 is mid-grey and a filter
+    of one sign shows as one (a filter that averages looks flat, not saturated).
     """
     kernel = np.asarray(kernel)
     if kernel.ndim != 4:
         raise ValueError(f"expected a conv kernel (kh, kw, C_in, C_out), got {kernel.shape}.")
     filters = np.moveaxis(kernel, -1, 0)
     filters = filters if kernel.shape[2] == 3 else filters[..., 0]
-    lo = filters.min(axis=tuple(range(1, filters.ndim)), keepdims=True)
-    hi = filters.max(axis=tuple(range(1, filters.ndim)), keepdims=True)
+    axes = tuple(range(1, filters.ndim))
+    lo = filters.min(axis=axes, keepdims=True)
+    hi = filters.max(axis=axes, keepdims=True)
+    if zero_grey:
+        hi = np.abs(filters).max(axis=axes, keepdims=True)
+        lo = -hi
     scaled = (filters - lo) / np.maximum(hi - lo, 1e-12)
     captions = [f"filter {i}" for i in range(len(scaled))]
     fig = image_grid(scaled, ncols=ncols, title=title, size=size,
