@@ -126,28 +126,30 @@ def test_clock_schedule_follows_time_and_stops_mid_epoch(monkeypatch):
     assert rates[-1] < 0.02
 
 
-def test_clock_schedule_does_not_overrun_when_epochs_start_slowly(monkeypatch):
-    """Each epoch's first step takes 2.5 s, the others 0.5 s: judged by the last step alone,
-    training would start a third epoch at 12.5 s and end at 15 s, past the 14 s."""
-    monkeypatch.setattr(callbacks, "time", FakeTime(period=18))  # 18 reads an epoch of 8
+def fit_on_fake_clock(monkeypatch, seconds, fake_time):
+    """Train a tiny model in epochs of 8 batches under ``ClockSchedule(seconds)``, with time
+    read from ``fake_time``. Returns the clock and the number of epochs begun."""
+    monkeypatch.setattr(callbacks, "time", fake_time)
     x = np.zeros((64, 4), "float32")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
     model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
-    clock = ClockSchedule(14, 0.5)
+    clock = ClockSchedule(seconds, 0.5)
     history = model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0,
                         callbacks=[clock])
-    assert len(history.history["loss"]) == 2 and 11 < clock.used <= 14
+    return clock, len(history.history["loss"])
+
+
+def test_clock_schedule_does_not_overrun_when_epochs_start_slowly(monkeypatch):
+    """Each epoch's first step takes 2.5 s, the others 0.5 s: judged by the last step alone,
+    training would start a third epoch at 12.5 s and end at 15 s, past the 14 s."""
+    clock, epochs = fit_on_fake_clock(monkeypatch, 14, FakeTime(period=18))  # 18 reads an epoch
+    assert epochs == 2 and 11 < clock.used <= 14
 
 
 def test_clock_schedule_times_epoch_starts_apart(monkeypatch):
     """Slow epoch starts delay only the decision to begin an epoch: within one, the
     next step is judged by the others (0.5 s), so training runs to within 0.5 s of 16 s."""
-    monkeypatch.setattr(callbacks, "time", FakeTime(period=18))
-    x = np.zeros((64, 4), "float32")
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
-    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
-    clock = ClockSchedule(16, 0.5)
-    model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0, callbacks=[clock])
+    clock, _ = fit_on_fake_clock(monkeypatch, 16, FakeTime(period=18))
     assert 15.5 <= clock.used <= 16
     # an epoch's first step also spans the read at the epoch's start: 2.75 s
     assert clock.longest["first"] == pytest.approx(2.75) and clock.longest["other"] == 0.5
@@ -156,12 +158,7 @@ def test_clock_schedule_times_epoch_starts_apart(monkeypatch):
 def test_clock_schedule_does_not_stop_early_for_the_traced_first_step(monkeypatch):
     """Training's first step takes 2.5 s (it builds the graph), every later one 0.5 s: judged
     by that step, training would stop near 7.5 s of its 10."""
-    monkeypatch.setattr(callbacks, "time", FakeTime(period=18, once=True))
-    x = np.zeros((64, 4), "float32")
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
-    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
-    clock = ClockSchedule(10, 0.5)
-    model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0, callbacks=[clock])
+    clock, _ = fit_on_fake_clock(monkeypatch, 10, FakeTime(period=18, once=True))
     assert 9.25 <= clock.used <= 10
 
 
