@@ -164,9 +164,8 @@ class ClockSchedule(keras.callbacks.Callback):
             self.longest[kind] = max(self.longest[kind], now - self._previous)
         self._first = False
         steps = self.params.get("steps")  # per epoch: Keras passes the execution's last batch
-        next_first = steps is not None and batch + 1 >= steps
-        expected = max(self.longest.values()) if next_first or not steps \
-            else self.longest["other"]
+        next_first = steps is None or batch + 1 >= steps  # unknown length: assume the worst
+        expected = max(self.longest.values()) if next_first else self.longest["other"]
         if now + expected >= self.seconds:  # one more such step would overrun
             self.model.stop_training = True
         self._previous = now

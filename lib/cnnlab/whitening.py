@@ -34,8 +34,8 @@ def whitening_filters(images, size: int = 2, eps: float = 5e-4):
     ``eps`` regularises the smallest directions, in units of the per-channel-standardised
     images' variance (airbench's 5e-4), so it does not depend on the images' scale.
     """
-    p = patches(np.asarray(images, np.float64), size)
-    channels = np.asarray(images).shape[-1]
+    x = np.asarray(images, np.float64)
+    p, channels = patches(x, size), x.shape[-1]
     if len(p) < p.shape[1]:
         raise ValueError(f"{len(p)} patches cannot estimate a {p.shape[1]}-dimensional "
                          "covariance: give more images.")
