@@ -64,6 +64,10 @@ def main():
     parser.add_argument("--widths", type=int, nargs=3, default=AIRBENCH_WIDTHS,
                         help="airbench: channels of its three stages; default: "
                         f"{' '.join(map(str, AIRBENCH_WIDTHS))} (airbench94: 64 256 256)")
+    parser.add_argument("--activation", choices=["silu", "gelu", "relu"], default="silu",
+                        help="airbench: the activation (default silu; airbench94: gelu)")
+    parser.add_argument("--flip", choices=["alternate", "random"], default="alternate",
+                        help="airbench: airbench's alternating flips (default), or random ones")
     parser.add_argument("--shift", type=int,
                         help="random translation in pixels (default 4; airbench 2)")
     parser.add_argument("--label-smoothing", type=float, default=0.2,
@@ -100,7 +104,8 @@ def main():
     recipe = {"shift": shift, "label_smoothing": args.label_smoothing,
               **({"minutes": args.minutes} if args.clock else {})}
     if args.model == "airbench":
-        recipe["widths"] = list(args.widths)
+        recipe.update(widths=list(args.widths), activation=args.activation,
+                      flip=True if args.flip == "random" else "alternate")
     else:
         recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None

@@ -40,9 +40,41 @@ def test_dataset_batches():
     seen = np.concatenate([np.argmax(data[i][1], -1) for i in range(3)])
     assert sorted(seen.tolist()) == sorted(y.tolist())  # every sample once per epoch
     order = data.order.copy()
-    data.on_epoch_end()
-    assert not np.array_equal(order, data.order)
+    data[3]  # the next epoch's first batch: a new shuffle
+    assert data.epoch == 1 and not np.array_equal(order, data.order)
+    assert data.num_batches is None  # endless to Keras, which keeps one iterator
     with pytest.raises(ValueError, match="10 images but 9 labels"):
         AugmentedImages(x, y[:9])
     with pytest.raises(TypeError, match="uint8"):
         AugmentedImages(x.astype("float32"), y)
+
+
+def _flips_seen(data, epoch):
+    """Whether each image came out mirrored in that epoch: image i is all i, but for a marked
+    left column, so a flip moves the mark to the right."""
+    flipped = {}
+    for b in range(len(data)):
+        images, _ = data[epoch * len(data) + b]
+        for img in np.round(images * 255).astype(int):
+            flipped[img[0, 1, 0]] = bool(img[0, -1, 1] == 255)
+    return np.array([flipped[i] for i in range(len(flipped))])
+
+
+@pytest.mark.parametrize("flip", [True, "alternate"])
+def test_alternating_flip_shows_each_image_both_ways_in_two_epochs(flip):
+    x = np.zeros((200, 4, 4, 3), np.uint8)
+    x[..., 0] = np.arange(200)[:, None, None]
+    x[:, :, 0, 1] = 255
+    data = AugmentedImages(x, np.zeros(200, int), batch_size=64, shift=0, flip=flip, seed=0)
+    epochs = [_flips_seen(data, epoch) for epoch in range(4)]
+    assert 60 < epochs[0].sum() < 140  # random in the first epoch either way
+    alternated = [np.all(a != b) for a, b in zip(epochs[:-1], epochs[1:], strict=True)]
+    assert all(alternated) == (flip == "alternate") and any(alternated) == (flip == "alternate")
+
+
+def test_flip_must_be_known():
+    x = np.zeros((4, 4, 4, 3), np.uint8)
+    with pytest.raises(ValueError, match='True, False or "alternate"'):
+        AugmentedImages(x, np.zeros(4), flip="mirror")
+    with pytest.raises(ValueError, match="3 flip flags for 4 images"):
+        random_flip_shift(x, np.random.default_rng(0), flipped=np.zeros(3, bool))

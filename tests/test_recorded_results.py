@@ -54,6 +54,12 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
     vgg = [r for r in rows if r["network"] == "vgg7_w16"
            and r["recipe"]["label_smoothing"] == 0.1 and r["recipe"]["shift"] == 2]
     airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"]
+    # records from before bench_cifar's --activation and --flip: GELU and random flips
+    gelu = [r for r in airbench if r["recipe"].get("activation", "gelu") == "gelu"
+            and r["recipe"].get("flip", True) is True]
+    silu = [r for r in airbench if r["recipe"].get("activation") == "silu"
+            and r["recipe"].get("flip") == "alternate"]
     expected = {"modern recipe, VGG-style network": _median_of_seeds(vgg),
-                "+ airbench's network, whitening and lookahead": _median_of_seeds(airbench)}
+                "+ airbench's network, whitening and lookahead": _median_of_seeds(gelu),
+                "+ SiLU, alternating flips, no stalls between epochs": _median_of_seeds(silu)}
     assert quoted("03_cifar10_cnn.ipynb", "TEN_MINUTES") == expected

@@ -22,3 +22,12 @@ def test_speeds_are_positive_and_leave_the_model_alone():
 def test_speed_arguments(kwargs):
     with pytest.raises(ValueError, match="must be a positive whole number"):
         speed.inference_speed(_tiny(), **kwargs)
+
+
+def test_compare_training_speed_takes_turns():
+    models = {"small": _tiny(), "other": _tiny()}
+    rates = speed.compare_training_speed(models, batch_size=8, steps=2, repeats=3)
+    assert list(rates) == ["small", "other"]
+    assert all(len(r) == 3 and min(r) > 0 for r in rates.values())
+    with pytest.raises(ValueError, match="repeats must be a positive whole number"):
+        speed.compare_training_speed(models, repeats=0)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from cnnlab import training
+from cnnlab.augment import AugmentedImages
 
 
 def test_as_float_images():
@@ -120,3 +121,17 @@ def test_shift_tta_averages_moved_views_at_half_weight():
                                (training.predict_proba(model, x) + plain_moved) / 2, rtol=1e-5)
     with pytest.raises(ValueError, match="at least 0"):
         training.predict_proba(model, x, shift_tta=-1)
+
+
+def test_fit_keeps_one_data_iterator_across_epochs(fast_mode):
+    """An endless AugmentedImages: fit counts its epochs in batches, and every epoch draws
+    its own shuffle, in the order Keras asks for the batches."""
+    x = np.random.default_rng(0).integers(0, 256, (40, 8, 8, 3), dtype=np.uint8)
+    data = AugmentedImages(x, np.arange(40) % 10, batch_size=16, shift=0)
+    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile("sgd", "categorical_crossentropy")
+    history, logger = training.fit(model, data, epochs=3)
+    assert len(history.history["loss"]) == 3 and len(logger.records) == 3
+    assert int(model.optimizer.iterations) == 3 * len(data)
+    assert data.epoch >= 2  # batches 0-8 come from epochs 0-2 (Keras may fetch ahead)

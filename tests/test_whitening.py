@@ -45,10 +45,14 @@ def test_too_few_patches_is_a_clear_error():
         whitening_filters(np.zeros((1, 2, 2, 3)), size=2)
 
 
+def _activations(model):
+    return {layer.activation.__name__ for layer in model.layers if layer.name.endswith("_act")}
+
+
 def test_airbench_network_layout_and_frozen_whitening():
     model = models.cifar_airbench((8, 16, 16))
     assert model.get_layer("whiten").output.shape[1:] == (31, 31, 24)
-    assert model.get_layer("stage3_2_gelu").output.shape[1:] == (3, 3, 16)
+    assert model.get_layer("stage3_2_act").output.shape[1:] == (3, 3, 16)
     trainable = {w.path for w in model.trainable_weights}
     assert "whiten/bias" in trainable and "whiten/kernel" not in trainable
     assert not any(p.endswith("gamma") for p in trainable)  # batch norm shifts only
@@ -58,6 +62,8 @@ def test_airbench_network_layout_and_frozen_whitening():
     np.testing.assert_array_equal(kernel, identity)  # 16 -> 16: all filters pass a channel on
     wider = np.asarray(model.get_layer("stage2_1_conv").kernel)  # 8 -> 16
     np.testing.assert_array_equal(wider[..., :8], identity[:, :, :8, :8])
+    assert _activations(model) == {"gelu"}  # airbench94's choice, unless told otherwise
+    assert _activations(models.cifar_airbench((8, 16, 16), activation="silu")) == {"silu"}
     bound = 1 / np.sqrt(9 * 8)  # PyTorch's default: uniform within 1 / sqrt(fan_in)
     assert 0.5 * bound < np.abs(wider[..., 8:]).max() <= bound
     with pytest.raises(ValueError, match="three positive"):

@@ -20,14 +20,18 @@ def move_slices(dy, dx, h, w):
     return target, source
 
 
-def random_flip_shift(x, rng, *, flip=True, shift=4):
+def random_flip_shift(x, rng, *, flip=True, shift=4, flipped=None):
     """Flip each image left-right with probability 1/2 and move it by up to ``shift`` pixels in
-    each direction, filling with zeros (the pad-and-crop of the CIFAR literature)."""
+    each direction, filling with zeros (the pad-and-crop of the CIFAR literature).
+    ``flipped`` (one bool per image) says which images to flip, in place of random flips."""
     x = np.asarray(x)
     n, h, w = x.shape[:3]
-    flipped = rng.random(n) < 0.5 if flip else np.zeros(n, bool)
+    if flipped is None:
+        flipped = rng.random(n) < 0.5 if flip else np.zeros(n, bool)
+    elif len(flipped) != n:
+        raise ValueError(f"{len(flipped)} flip flags for {n} images.")
     if not shift:
-        return np.where(flipped[:, None, None, None], x[:, :, ::-1], x) if flip else x
+        return np.where(flipped[:, None, None, None], x[:, :, ::-1], x) if flipped.any() else x
     down, right = shift - rng.integers(0, 2 * shift + 1, (2, n))
     out = np.zeros_like(x)
     # one slice copy per image: four times faster than padding and gathering the whole batch,
@@ -39,8 +43,19 @@ def random_flip_shift(x, rng, *, flip=True, shift=4):
 
 
 class AugmentedImages(keras.utils.PyDataset):
-    """Shuffled batches of augmented images scaled to [0, 1], with one-hot (optionally
-    smoothed) labels; a new shuffle and new augmentations every epoch."""
+    """Shuffled batches of augmented images scaled to [0, 1], with one-hot labels; a new
+    shuffle and new augmentations every epoch.
+
+    ``flip``: True (each image flipped at random each epoch), False, or "alternate" (airbench's
+    alternating flip: random in the first epoch, then each image the other way round from the
+    epoch before, so that any two epochs in a row show every image both ways).
+
+    An epoch is ``len(data)`` batches, but the stream does not end: batch ``i`` belongs to
+    epoch ``i // len(data)``, which brings its new shuffle. Keras then keeps one data iterator
+    for the whole of ``fit`` (give it ``steps_per_epoch=len(data)``, as
+    :func:`cnnlab.training.fit` does). With TensorFlow, a fresh iterator each epoch sometimes
+    stalls for half a minute while the old one's prefetching thread winds down.
+    """
 
     def __init__(self, x_uint8, y, *, batch_size=256, classes=10, flip=True, shift=4, seed=0,
                  **kwargs):
@@ -49,19 +64,31 @@ class AugmentedImages(keras.utils.PyDataset):
             raise ValueError(f"{len(x_uint8)} images but {len(y)} labels.")
         if np.asarray(x_uint8).dtype != np.uint8:
             raise TypeError("AugmentedImages takes uint8 images, as the loaders return them.")
+        if flip not in (True, False, "alternate"):
+            raise ValueError(f'flip is True, False or "alternate", got {flip!r}.')
         self.x, self.y = x_uint8, np.asarray(y).reshape(-1)
         self.batch_size, self.classes, self.flip, self.shift = batch_size, classes, flip, shift
         self.rng = np.random.default_rng(seed)
+        self.epoch = 0
         self.order = self.rng.permutation(len(self.x))
+        self.flipped = self.rng.random(len(self.x)) < 0.5 if flip == "alternate" else None
 
     def __len__(self):
         return math.ceil(len(self.x) / self.batch_size)
 
+    @property
+    def num_batches(self):
+        return None  # endless, to Keras: see the class docstring
+
     def __getitem__(self, i):
+        epoch, i = divmod(i, len(self))
+        while self.epoch < epoch:  # Keras asks in order; a past epoch's index gets this one's
+            self.epoch += 1
+            self.order = self.rng.permutation(len(self.x))
+            if self.flipped is not None:
+                self.flipped = ~self.flipped
         idx = self.order[i * self.batch_size : (i + 1) * self.batch_size]
-        images = random_flip_shift(self.x[idx], self.rng, flip=self.flip, shift=self.shift)
+        images = random_flip_shift(self.x[idx], self.rng, flip=bool(self.flip), shift=self.shift,
+                                   flipped=None if self.flipped is None else self.flipped[idx])
         labels = np.eye(self.classes, dtype="float32")[self.y[idx]]
         return np.divide(images, np.float32(255), dtype=np.float32), labels  # in one pass
-
-    def on_epoch_end(self):
-        self.order = self.rng.permutation(len(self.x))

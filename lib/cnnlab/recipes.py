@@ -92,14 +92,18 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
 
 def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=10,
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
-                         label_smoothing=0.2, shift=2, lookahead=True, warmup_fraction=0.23,
-                         minutes=None, callbacks=(), log_every=1, seed=0, whiten_images=5000):
+                         label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
+                         lookahead=True, warmup_fraction=0.23, minutes=None, callbacks=(),
+                         log_every=1, seed=0, whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
-    batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, flips and
-    ``shift``-pixel translations, and :class:`~cnnlab.callbacks.Lookahead`; the rate warms up
-    over ``warmup_fraction`` of training and decays on this course's cosine (airbench's falls
-    on a straight line).
+    batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, alternating
+    flips and ``shift``-pixel translations, and :class:`~cnnlab.callbacks.Lookahead`; the rate
+    warms up over ``warmup_fraction`` of training and decays on this course's cosine
+    (airbench's falls on a straight line).
+
+    ``activation`` is SiLU, where airbench94 has GELU: TensorFlow computes GELU exactly,
+    through erf, and on a CPU SiLU trains faster (``benchmarks/bench_activation.py``).
 
     airbench sums the loss over a batch; Keras averages it, so its learning rate 11.5 per 1,024
     images is 1.5 x batch_size / 1024 here, and its decay 0.0153 (coupled, through momentum)
@@ -108,10 +112,11 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     """
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
-    model = models.cifar_airbench(tuple(widths), input_shape=shape)
+    model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation)
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
-    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, shift=shift, seed=seed)
+    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
+                              seed=seed)
     peak_lr = 1.5 * batch_size / 1024
     steps = epochs * len(batches)
     clock = ClockSchedule(60 * minutes, peak_lr, warmup_fraction) if minutes else None

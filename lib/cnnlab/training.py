@@ -46,8 +46,12 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     Shuffling follows the seed of ``keras.utils.set_random_seed``.
     """
     logger = EpochLogger(images_per_epoch or len(x), every=log_every)
+    # an endless PyDataset (cnnlab.augment.AugmentedImages) counts its epoch in batches
+    endless = isinstance(x, keras.utils.PyDataset) and x.num_batches is None
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
-                        verbose=0, callbacks=[logger, *callbacks])
+                        steps_per_epoch=len(x) if endless else None, shuffle=not endless,
+                        verbose=0,
+                        callbacks=[logger, *callbacks])
     return history, logger
 
 
