@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/bench_batchnorm.py [--repeats 5]
 
 Notebook 04's VGG-style network (width 16) and notebook 03's ResNet-9 (width 12), each built
-with both layers (``cnnlab.batchnorm.keras_twin``) and trained with SGD and Nesterov momentum, as
-the recipe trains them. Passes of 16 steps on a batch of 256 random images alternate between
-the two (``cnnlab.speed.compare_training_speed``), so a busy spell on a
+with both layers (``cnnlab.batchnorm.keras_twin``) and trained with SGD and Nesterov
+momentum, as the recipe trains them. Passes of 16 steps on a batch of 256 random images
+alternate between the two (``cnnlab.speed.compare_training_speed``), so a busy spell on a
 shared machine hits both; the JSON line per network gives every pass and the ratio of the
 medians.
 """

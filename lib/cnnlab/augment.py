@@ -53,8 +53,9 @@ class AugmentedImages(keras.utils.PyDataset):
     An epoch is ``len(data)`` batches, but the stream does not end: batch ``i`` belongs to
     epoch ``i // len(data)``, which brings its new shuffle. Keras then keeps one data iterator
     for the whole of ``fit`` (give it ``steps_per_epoch=len(data)``, as
-    :func:`cnnlab.training.fit` does). With TensorFlow, a fresh iterator each epoch sometimes
-    stalls for half a minute while the old one's prefetching thread winds down.
+    :func:`cnnlab.training.fit` does). With TensorFlow, closing an iterator waits for its
+    tf.data autotuning thread to wake, which can take half a minute: once per epoch, that
+    stalled training.
     """
 
     def __init__(self, x_uint8, y, *, batch_size=256, classes=10, flip=True, shift=4, seed=0,
