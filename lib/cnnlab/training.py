@@ -50,8 +50,7 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     endless = isinstance(x, keras.utils.PyDataset) and x.num_batches is None
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
                         steps_per_epoch=len(x) if endless else None, shuffle=not endless,
-                        verbose=0,
-                        callbacks=[logger, *callbacks])
+                        verbose=0, callbacks=[logger, *callbacks])
     return history, logger
 
 
