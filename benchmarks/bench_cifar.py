@@ -68,6 +68,9 @@ def main():
                         help="airbench: the activation (default silu; airbench94: gelu)")
     parser.add_argument("--flip", choices=["alternate", "random"], default="alternate",
                         help="airbench: airbench's alternating flips (default), or random ones")
+    parser.add_argument("--batch-size", type=int,
+                        help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
+                             "(the others)")
     parser.add_argument("--shift", type=int,
                         help="random translation in pixels (default 4; airbench 2)")
     parser.add_argument("--label-smoothing", type=float, default=0.2,
@@ -97,6 +100,9 @@ def main():
     blocks = tuple(args.blocks or VGG_BLOCKS)
     if epochs < 1 or args.minutes <= 0 or width < 1 or min(blocks) < 1:
         parser.error("--epochs, --minutes, --width and --blocks must be positive")
+    batch = args.batch_size or (AIRBENCH_BATCH if args.model == "airbench" else BATCH)
+    if batch < 1 or (args.batch_size and args.model == "baseline"):
+        parser.error("--batch-size must be positive, and the baseline keeps the source's 32")
     shift = (2 if args.model == "airbench" else 4) if args.shift is None else args.shift
     if shift < 0 or not 0 <= args.label_smoothing < 1 or min(args.widths) < 1:
         parser.error("--shift must be at least 0, --label-smoothing in [0, 1) and --widths "
@@ -104,7 +110,7 @@ def main():
     recipe = {"shift": shift, "label_smoothing": args.label_smoothing,
               **({"minutes": args.minutes} if args.clock else {})}
     if args.model == "airbench":
-        recipe.update(widths=list(args.widths), activation=args.activation,
+        recipe.update(widths=list(args.widths), activation=args.activation, batch_size=batch,
                       flip=True if args.flip == "random" else "alternate")
     else:
         recipe["decay_batch_norm"] = not args.no_bn_decay
@@ -133,17 +139,16 @@ def main():
                 callbacks=[limit, tracker])
         elif args.model == "airbench":
             model, _, log = recipes.train_cifar_airbench(
-                x_train, y_train, epochs=epochs, seed=seed, batch_size=AIRBENCH_BATCH,
-                callbacks=[limit, tracker], **recipe)
+                x_train, y_train, epochs=epochs, seed=seed, callbacks=[limit, tracker],
+                **recipe)
         else:
             model, _, log = recipes.train_cifar_modern(
                 x_train, y_train, epochs=epochs, width=width, seed=seed, build=build,
-                batch_size=BATCH,
+                batch_size=batch,
                 callbacks=[limit, tracker],  # the limit first: evaluation is not training time
                 **recipe)
         done = len(log.records)  # epochs begun; with --clock the last may be partial
         if args.clock:
-            batch = AIRBENCH_BATCH if args.model == "airbench" else BATCH
             done = round(int(model.optimizer.iterations) / math.ceil(n_train / batch), 2)
         shifts = {"test_accuracy_flips_shifts": round(training.accuracy(
             model, x_test_f, y_test, flip_tta=True, shift_tta=1), 4)} if tta else {}

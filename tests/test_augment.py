@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.augment import AugmentedImages, random_flip_shift
+from cnnlab.augment import AugmentedImages, ShuffledBatches, random_flip_shift
 
 
 def test_no_augmentation_is_identity():
@@ -47,6 +47,25 @@ def test_dataset_batches():
         AugmentedImages(x, y[:9])
     with pytest.raises(TypeError, match="uint8"):
         AugmentedImages(x.astype("float32"), y)
+
+
+def test_shuffled_batches_show_every_pair_once_per_epoch():
+    x = np.arange(10)[:, None] * np.ones((1, 3))
+    data = ShuffledBatches(x, np.arange(10) + 100, batch_size=4, seed=1)
+    assert len(data) == 3 and data.num_batches is None
+    orders = []
+    for epoch in range(3):
+        batches = [data[epoch * 3 + b] for b in range(3)]
+        assert [len(xb) for xb, _ in batches] == [4, 4, 2]
+        for xb, yb in batches:
+            np.testing.assert_array_equal(xb[:, 0] + 100, yb)  # images keep their labels
+        orders.append(np.concatenate([yb for _, yb in batches]))
+        assert sorted(orders[-1]) == list(range(100, 110))
+    assert not np.array_equal(orders[0], orders[1]) and not np.array_equal(orders[1], orders[2])
+    with pytest.raises(ValueError, match="10 images but 9 labels"):
+        ShuffledBatches(x, np.arange(9))
+    with pytest.raises(ValueError, match="batch_size must be a positive whole number"):
+        ShuffledBatches(x, np.arange(10), batch_size=0)
 
 
 def _flips_seen(data, epoch):

@@ -135,3 +135,37 @@ def test_fit_keeps_one_data_iterator_across_epochs(fast_mode):
     assert len(history.history["loss"]) == 3 and len(logger.records) == 3
     assert int(model.optimizer.iterations) == 3 * len(data)
     assert data.epoch >= 2  # batches 0-8 come from epochs 0-2 (Keras may fetch ahead)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="a tf.data stream")
+def test_fit_on_arrays_streams_them_through_one_iterator(fast_mode, monkeypatch):
+    streamed = []
+
+    def spy(batches):
+        streamed.append(batches)
+        return stream(batches)
+
+    stream = training.stream
+    monkeypatch.setattr(training, "stream", spy)
+    x = np.random.default_rng(0).normal(size=(50, 4)).astype("float32")
+    model = tiny_model()
+    training.fit(model, x, np.argmax(x[:, :3], axis=1), epochs=3, batch_size=16)
+    assert len(streamed) == 1 and len(streamed[0]) == 4  # one stream, 4 batches an epoch
+    assert int(model.optimizer.iterations) == 3 * 4
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="a tf.data stream")
+def test_stream_serves_batches_in_order_without_autotuning(fast_mode):
+    x = np.arange(5 * 2 * 2, dtype=np.uint8).reshape(5, 2, 2, 1)
+
+    def batches():  # no random moves: the stream's extra look at batch 0 draws nothing
+        return AugmentedImages(x, np.arange(5), batch_size=2, flip=False, shift=0, seed=3)
+
+    want = batches()
+    expected = [want[i] for i in range(7)]  # three epochs, each its own shuffle
+    stream = training.stream(batches())
+    assert stream.options().autotune.enabled is False  # no autotuning thread to wait for
+    got = list(stream.take(7).as_numpy_iterator())
+    for (images, labels), (want_images, want_labels) in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(images, want_images)
+        np.testing.assert_array_equal(labels, want_labels)

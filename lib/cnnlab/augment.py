@@ -42,37 +42,29 @@ def random_flip_shift(x, rng, *, flip=True, shift=4, flipped=None):
     return out
 
 
-class AugmentedImages(keras.utils.PyDataset):
-    """Shuffled batches of augmented images scaled to [0, 1], with one-hot labels; a new
-    shuffle and new augmentations every epoch.
-
-    ``flip``: True (each image flipped at random each epoch), False, or "alternate" (airbench's
-    alternating flip: random in the first epoch, then each image the other way round from the
-    epoch before, so that any two epochs in a row show every image both ways).
+class ShuffledBatches(keras.utils.PyDataset):
+    """Arrays ``x`` and ``y`` in batches, shuffled anew every epoch, as one endless stream.
 
     An epoch is ``len(data)`` batches, but the stream does not end: batch ``i`` belongs to
     epoch ``i // len(data)``, which brings its new shuffle. Keras then keeps one data iterator
     for the whole of ``fit`` (give it ``steps_per_epoch=len(data)``, as
     :func:`cnnlab.training.fit` does). With TensorFlow, closing an iterator waits for its
-    tf.data autotuning thread to wake, which can take half a minute: once per epoch, that
-    stalled training.
+    tf.data autotuning thread to wake, which can take half a minute: with a new iterator
+    every epoch, as Keras starts for arrays and finite datasets, that stalled training.
+    ``fit`` also feeds the stream through :func:`cnnlab.training.stream`, which turns
+    autotuning off, so the end of ``fit`` does not wait either.
     """
 
-    def __init__(self, x_uint8, y, *, batch_size=256, classes=10, flip=True, shift=4, seed=0,
-                 **kwargs):
+    def __init__(self, x, y, *, batch_size=32, seed=0, **kwargs):
         super().__init__(**kwargs)
-        if len(x_uint8) != len(y):
-            raise ValueError(f"{len(x_uint8)} images but {len(y)} labels.")
-        if np.asarray(x_uint8).dtype != np.uint8:
-            raise TypeError("AugmentedImages takes uint8 images, as the loaders return them.")
-        if flip not in (True, False, "alternate"):
-            raise ValueError(f'flip is True, False or "alternate", got {flip!r}.')
-        self.x, self.y = x_uint8, np.asarray(y).reshape(-1)
-        self.batch_size, self.classes, self.flip, self.shift = batch_size, classes, flip, shift
+        if len(x) != len(y):
+            raise ValueError(f"{len(x)} images but {len(y)} labels.")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}.")
+        self.x, self.y, self.batch_size = x, y, batch_size
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
         self.order = self.rng.permutation(len(self.x))
-        self.flipped = self.rng.random(len(self.x)) < 0.5 if flip == "alternate" else None
 
     def __len__(self):
         return math.ceil(len(self.x) / self.batch_size)
@@ -81,14 +73,50 @@ class AugmentedImages(keras.utils.PyDataset):
     def num_batches(self):
         return None  # endless, to Keras: see the class docstring
 
-    def __getitem__(self, i):
+    def new_epoch(self):
+        self.order = self.rng.permutation(len(self.x))
+
+    def indices(self, i):
+        """The positions in ``x`` of batch ``i`` of the stream."""
         epoch, i = divmod(i, len(self))
         while self.epoch < epoch:  # Keras asks in order; a past epoch's index gets this one's
             self.epoch += 1
-            self.order = self.rng.permutation(len(self.x))
-            if self.flipped is not None:
-                self.flipped = ~self.flipped
-        idx = self.order[i * self.batch_size : (i + 1) * self.batch_size]
+            self.new_epoch()
+        return self.order[i * self.batch_size : (i + 1) * self.batch_size]
+
+    def __getitem__(self, i):
+        idx = self.indices(i)
+        return self.x[idx], self.y[idx]
+
+
+class AugmentedImages(ShuffledBatches):
+    """Shuffled batches of augmented images scaled to [0, 1], with one-hot labels; a new
+    shuffle and new augmentations every epoch, in an endless stream (see
+    :class:`ShuffledBatches`).
+
+    ``flip``: True (each image flipped at random each epoch), False, or "alternate" (airbench's
+    alternating flip: random in the first epoch, then each image the other way round from the
+    epoch before, so that any two epochs in a row show every image both ways).
+    """
+
+    def __init__(self, x_uint8, y, *, batch_size=256, classes=10, flip=True, shift=4, seed=0,
+                 **kwargs):
+        if np.asarray(x_uint8).dtype != np.uint8:
+            raise TypeError("AugmentedImages takes uint8 images, as the loaders return them.")
+        if flip not in (True, False, "alternate"):
+            raise ValueError(f'flip is True, False or "alternate", got {flip!r}.')
+        super().__init__(x_uint8, np.asarray(y).reshape(-1), batch_size=batch_size, seed=seed,
+                         **kwargs)
+        self.classes, self.flip, self.shift = classes, flip, shift
+        self.flipped = self.rng.random(len(self.x)) < 0.5 if flip == "alternate" else None
+
+    def new_epoch(self):
+        super().new_epoch()
+        if self.flipped is not None:
+            self.flipped = ~self.flipped
+
+    def __getitem__(self, i):
+        idx = self.indices(i)
         images = random_flip_shift(self.x[idx], self.rng, flip=bool(self.flip), shift=self.shift,
                                    flipped=None if self.flipped is None else self.flipped[idx])
         labels = np.eye(self.classes, dtype="float32")[self.y[idx]]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from . import modes
-from .augment import move_slices
+from .augment import ShuffledBatches, move_slices
 from .callbacks import EpochLogger
 from .datasets import cache_dir
 from .integrity import atomic_path
@@ -43,15 +45,39 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     ``x`` is an array (with labels ``y``) or a ``keras.utils.PyDataset`` of batches (then give
     ``images_per_epoch`` for the images/second figure). ``callbacks`` run after the logger.
     Returns ``(history, logger)``; ``logger.train_seconds`` is the time spent in epochs.
-    Shuffling follows the seed of ``keras.utils.set_random_seed``.
+    Shuffling follows the seed of ``keras.utils.set_random_seed``. With TensorFlow, arrays
+    travel as :class:`~cnnlab.augment.ShuffledBatches` through :func:`stream`: one data
+    iterator for the whole fit, without tf.data's autotuning, so no stalls.
     """
     logger = EpochLogger(images_per_epoch or len(x), every=log_every)
-    # an endless PyDataset (cnnlab.augment.AugmentedImages) counts its epoch in batches
+    tensorflow = keras.backend.backend() == "tensorflow"
+    if tensorflow and isinstance(x, np.ndarray) and y is not None:
+        # Keras would start a data iterator per epoch, and ending one can stall (see stream)
+        x, y = ShuffledBatches(x, y, batch_size=batch_size or 32,
+                               seed=random.getrandbits(32)), None
+        batch_size = None
+    # an endless PyDataset (ShuffledBatches, AugmentedImages) counts its epoch in batches
     endless = isinstance(x, keras.utils.PyDataset) and x.num_batches is None
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
+    data = stream(x) if endless and tensorflow else x
+    history = model.fit(data, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
                         steps_per_epoch=len(x) if endless else None, shuffle=not endless,
                         verbose=0, callbacks=[logger, *callbacks])
     return history, logger
+
+
+def stream(batches):
+    """An endless ``PyDataset`` as a tf.data stream without autotuning: its batches in order,
+    two fetched ahead. Keras would prefetch with autotuning on, and when ``fit`` ends, closing
+    that iterator waits for tf.data's autotuning thread to wake, which can take a minute."""
+    import tensorflow as tf
+
+    spec = tuple(tf.TensorSpec((None, *np.shape(a)[1:]), np.asarray(a).dtype)
+                 for a in batches[0])
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    data = tf.data.Dataset.from_generator(lambda: map(batches.__getitem__, itertools.count()),
+                                          output_signature=spec)
+    return data.prefetch(2).with_options(options)
 
 
 def translate(x, dy, dx) -> np.ndarray:
