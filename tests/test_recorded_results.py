@@ -53,7 +53,8 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
             if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10]
     vgg = [r for r in rows if r["network"] == "vgg7_w16"
            and r["recipe"]["label_smoothing"] == 0.1 and r["recipe"]["shift"] == 2]
-    airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"]
+    airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"
+                and r["recipe"].get("batch_size", 1024) == 1024]  # 512: exploratory
     # records from before bench_cifar's --activation and --flip: GELU and random flips
     gelu = [r for r in airbench if r["recipe"].get("activation", "gelu") == "gelu"
             and r["recipe"].get("flip", True) is True]
