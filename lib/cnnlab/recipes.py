@@ -99,9 +99,8 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
     batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, alternating
     flips and ``shift``-pixel translations, and :class:`~cnnlab.callbacks.Lookahead` (at the
-same pace per image at any ``batch_size``); the rate
-    warms up over ``warmup_fraction`` of training and decays on this course's cosine
-    (airbench's falls on a straight line).
+    same pace per image at any ``batch_size``); the rate warms up over ``warmup_fraction`` of
+    training and decays on this course's cosine (airbench's falls on a straight line).
 
     ``activation`` is SiLU, where airbench94 has GELU: TensorFlow computes GELU exactly,
     through erf, and on a CPU SiLU trains faster (``benchmarks/bench_activation.py``).
