@@ -7,6 +7,7 @@ network (narrower), on a training-time budget.
     .venv/bin/python benchmarks/bench_cifar.py --model vgg --clock --shift 2 --label-smoothing 0.1
     .venv/bin/python benchmarks/bench_cifar.py --model resnet20 --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --widths 32 128 128
+    .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --muon 0.12
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --epochs 40 --minutes 120
 
@@ -68,6 +69,11 @@ def main():
                         help="airbench: the activation (default silu; airbench94: gelu)")
     parser.add_argument("--flip", choices=["alternate", "random"], default="alternate",
                         help="airbench: airbench's alternating flips (default), or random ones")
+    parser.add_argument("--muon", type=float, metavar="RATE",
+                        help="airbench: train the convolutions with Muon at this peak rate "
+                             "(airbench94_muon: 0.24)")
+    parser.add_argument("--warmup", type=float,
+                        help="airbench: share of training spent warming up (default 0.23)")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
                              "(the others)")
@@ -112,6 +118,10 @@ def main():
     if args.model == "airbench":
         recipe.update(widths=list(args.widths), activation=args.activation, batch_size=batch,
                       flip=True if args.flip == "random" else "alternate")
+        if args.muon:
+            recipe["muon_rate"] = args.muon
+        if args.warmup is not None:
+            recipe["warmup_fraction"] = args.warmup
     else:
         recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None

@@ -1,5 +1,6 @@
 """The shared recipes run end to end on a few real images (their figures live in benchmarks/)."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -82,3 +83,20 @@ def test_airbench_recipe(fast_mode):
     clocked, history, log = recipes.train_cifar_airbench(x[:128], y[:128], widths=(4, 8, 8),
                                                          epochs=50, batch_size=32, minutes=0.05)
     assert len(history.history["loss"]) < 50 and log.train_seconds <= 3.0
+
+
+def test_airbench_recipe_with_muon(fast_mode):
+    from cnnlab.optimizers import Muon
+
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    model, history, _ = recipes.train_cifar_airbench(x[:256], y[:256], widths=(8, 16, 16),
+                                                     epochs=3, batch_size=64, whiten_images=256,
+                                                     muon_rate=0.24, lookahead=False)
+    assert isinstance(model.optimizer, Muon)
+    assert model.optimizer.kernel_rate == pytest.approx(0.24 / (1.5 * 64 / 1024))
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    # Muon keeps each kernel at norm sqrt(filters); the last step, at a rate near 0, barely moves
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D) and layer.kernel.trainable:
+            norm = np.linalg.norm(np.asarray(layer.kernel))
+            assert norm == pytest.approx(layer.filters ** 0.5, rel=0.01), layer.name

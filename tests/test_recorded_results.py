@@ -55,12 +55,16 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
            and r["recipe"]["label_smoothing"] == 0.1 and r["recipe"]["shift"] == 2]
     airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"
                 and r["recipe"].get("batch_size", 1024) == 1024]  # 512: exploratory
+    sgd = [r for r in airbench if "muon_rate" not in r["recipe"]]
     # records from before bench_cifar's --activation and --flip: GELU and random flips
-    gelu = [r for r in airbench if r["recipe"].get("activation", "gelu") == "gelu"
+    gelu = [r for r in sgd if r["recipe"].get("activation", "gelu") == "gelu"
             and r["recipe"].get("flip", True) is True]
     silu = [r for r in airbench if r["recipe"].get("activation") == "silu"
             and r["recipe"].get("flip") == "alternate"]
+    muon = [r for r in silu if r["recipe"].get("muon_rate") == 0.12]
+    silu = [r for r in silu if "muon_rate" not in r["recipe"]]
     expected = {"modern recipe, VGG-style network": _median_of_seeds(vgg),
                 "+ airbench's network, whitening and lookahead": _median_of_seeds(gelu),
-                "+ SiLU, alternating flips, no stalls between epochs": _median_of_seeds(silu)}
+                "+ SiLU, alternating flips, no stalls between epochs": _median_of_seeds(silu),
+                "+ Muon for the convolutions": _median_of_seeds(muon)}
     assert quoted("03_cifar10_cnn.ipynb", "TEN_MINUTES") == expected

@@ -144,8 +144,8 @@ class ClockSchedule(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.used = self._previous = 0.0
-        # the longest step so far, not the last: an epoch's first step also restarts the
-        # data, so it is timed apart from the others
+        # the longest step so far, not the last: an epoch's first step can also restart the
+        # data (a finite dataset gets a new iterator each epoch), so it is timed apart
         self.longest = {"first": 0.0, "other": 0.0}
         self._step = 0
 

@@ -28,3 +28,60 @@ class ScaledSGD(keras.optimizers.SGD):
 
     def get_config(self):
         return {**super().get_config(), "rate_scales": self.rate_scales}
+
+
+def orthogonalize(update, steps: int = 3):
+    """An approximation of ``U V^T`` for ``update = U S V^T``, the matrix's singular values all
+    pushed towards 1, by a few steps of Keller Jordan's quintic Newton-Schulz iteration (its
+    coefficients trade exactness, values end between about 0.7 and 1.2, for few steps).
+    A convolution kernel (kh, kw, in, out) counts as the matrix (kh kw in, out)."""
+    ops = keras.ops
+    shape = ops.shape(update)
+    x = ops.reshape(update, (-1, shape[-1]))
+    wide = x.shape[0] <= x.shape[1]
+    x = x if wide else ops.transpose(x)  # iterate on the smaller Gram matrix
+    x = x / (ops.sqrt(ops.sum(ops.square(x))) + 1e-7)  # every singular value now at most 1
+    for _ in range(steps):
+        gram = ops.matmul(x, ops.transpose(x))
+        x = 3.4445 * x + ops.matmul(-4.7750 * gram + 2.0315 * ops.matmul(gram, gram), x)
+    return ops.reshape(x if wide else ops.transpose(x), shape)
+
+
+@keras.saving.register_keras_serializable(package="cnnlab")
+class Muon(ScaledSGD):
+    """:class:`ScaledSGD` for biases, shifts and the classifier; Muon (Keller Jordan, 2024) for
+    the convolution kernels, as in airbench94_muon: Nesterov momentum ``kernel_momentum``, the
+    update :func:`orthogonalize`\\ d, and each kernel rescaled to norm sqrt(filters) before its
+    step of ``kernel_rate`` times the learning rate. An orthogonal update changes every
+    direction of a kernel by as much, whatever the size of its gradient there; the rescaling
+    keeps a step's relative size fixed, so kernels need no weight decay (they get none)."""
+
+    def __init__(self, learning_rate=0.01, *, kernel_rate=0.1, kernel_momentum=0.6, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        if not kernel_rate > 0 or not 0 <= kernel_momentum < 1:
+            raise ValueError(f"kernel_rate must be positive and kernel_momentum in [0, 1), got "
+                             f"{kernel_rate}, {kernel_momentum}.")
+        self.kernel_rate, self.kernel_momentum = kernel_rate, kernel_momentum
+
+    def build(self, variables):
+        super().build(variables)
+        for v in variables:
+            if len(v.shape) == 4:
+                self.exclude_from_weight_decay([v])
+        self.buffers = self.add_optimizer_variables(variables, "muon_momentum")
+
+    def update_step(self, gradient, variable, learning_rate):
+        if len(variable.shape) != 4:
+            return super().update_step(gradient, variable, learning_rate)
+        ops = keras.ops
+        buffer = self.buffers[self._get_variable_index(variable)]
+        self.assign(buffer, self.kernel_momentum * buffer + gradient)
+        step = gradient + self.kernel_momentum * buffer  # Nesterov
+        filters = variable.shape[-1]
+        self.assign(variable, variable * (filters ** 0.5 / ops.sqrt(ops.sum(ops.square(variable)))))
+        self.assign_sub(variable, ops.cast(learning_rate, variable.dtype) * self.kernel_rate
+                        * orthogonalize(step))
+
+    def get_config(self):
+        return {**super().get_config(), "kernel_rate": self.kernel_rate,
+                "kernel_momentum": self.kernel_momentum}

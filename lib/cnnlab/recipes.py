@@ -9,7 +9,7 @@ import keras
 from . import models, training
 from .augment import AugmentedImages
 from .callbacks import ClockSchedule, Lookahead
-from .optimizers import ScaledSGD
+from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
 
 
@@ -93,8 +93,8 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
 def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=10,
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
                          label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
-                         lookahead=True, warmup_fraction=0.23, minutes=None, callbacks=(),
-                         log_every=1, seed=0, whiten_images=5000):
+                         lookahead=True, warmup_fraction=0.23, muon_rate=None, minutes=None,
+                         callbacks=(), log_every=1, seed=0, whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
     batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, alternating
@@ -109,6 +109,9 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     images is 1.5 x batch_size / 1024 here, and its decay 0.0153 (coupled, through momentum)
     is 0.0089 of Keras's decoupled kind. Returns ``(model, history, logger)``;
     ``minutes`` runs the schedule on the clock, as in :func:`train_cifar_modern`.
+
+    ``muon_rate`` (airbench94_muon: 0.24) trains the convolution kernels with
+    :class:`~cnnlab.optimizers.Muon` at that peak rate, on the same schedule.
     """
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
@@ -121,8 +124,11 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     steps = epochs * len(batches)
     clock = ClockSchedule(60 * minutes, peak_lr, warmup_fraction) if minutes else None
     rate = 0.0 if clock else training.warmup_cosine(peak_lr, steps, warmup_fraction)
-    model.compile(ScaledSGD(rate, momentum=momentum, nesterov=True, weight_decay=weight_decay,
-                            rate_scales={"beta": shift_rate}),
+    sgd = dict(momentum=momentum, nesterov=True, weight_decay=weight_decay,
+               rate_scales={"beta": shift_rate})
+    optimizer = (Muon(rate, kernel_rate=muon_rate / peak_lr, **sgd) if muon_rate
+                 else ScaledSGD(rate, **sgd))
+    model.compile(optimizer,
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   # batches of 1,024 already amortise Python's per-call cost; short calls let
                   # the clock stop close to its budget
