@@ -115,10 +115,12 @@ def main():
                      "positive")
     recipe = {"shift": shift, "label_smoothing": args.label_smoothing,
               **({"minutes": args.minutes} if args.clock else {})}
+    if (args.muon is not None and args.muon <= 0) or not 0 <= (args.warmup or 0) < 1:
+        parser.error("--muon must be positive and --warmup in [0, 1)")
     if args.model == "airbench":
         recipe.update(widths=list(args.widths), activation=args.activation, batch_size=batch,
                       flip=True if args.flip == "random" else "alternate")
-        if args.muon:
+        if args.muon is not None:
             recipe["muon_rate"] = args.muon
         if args.warmup is not None:
             recipe["warmup_fraction"] = args.warmup

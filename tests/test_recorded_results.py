@@ -59,10 +59,10 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
     # records from before bench_cifar's --activation and --flip: GELU and random flips
     gelu = [r for r in sgd if r["recipe"].get("activation", "gelu") == "gelu"
             and r["recipe"].get("flip", True) is True]
-    silu = [r for r in airbench if r["recipe"].get("activation") == "silu"
-            and r["recipe"].get("flip") == "alternate"]
-    muon = [r for r in silu if r["recipe"].get("muon_rate") == 0.12]
-    silu = [r for r in silu if "muon_rate" not in r["recipe"]]
+    alternate = [r for r in airbench if r["recipe"].get("activation") == "silu"
+                 and r["recipe"].get("flip") == "alternate"]
+    silu = [r for r in alternate if "muon_rate" not in r["recipe"]]
+    muon = [r for r in alternate if r["recipe"].get("muon_rate") == 0.12]
     expected = {"modern recipe, VGG-style network": _median_of_seeds(vgg),
                 "+ airbench's network, whitening and lookahead": _median_of_seeds(gelu),
                 "+ SiLU, alternating flips, no stalls between epochs": _median_of_seeds(silu),
