@@ -8,6 +8,7 @@ network (narrower), on a training-time budget.
     .venv/bin/python benchmarks/bench_cifar.py --model resnet20 --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --widths 32 128 128
     .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --muon 0.12
+    .venv/bin/python benchmarks/bench_cifar.py --model airbench --clock --small-crops 24 0.5
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --minutes 10
     .venv/bin/python benchmarks/bench_cifar.py --model baseline --epochs 40 --minutes 120
 
@@ -74,6 +75,11 @@ def main():
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
                         help="airbench: share of training spent warming up (default 0.23)")
+    parser.add_argument("--no-lookahead", action="store_true",
+                        help="airbench: no lookahead averaging (airbench94_muon has none)")
+    parser.add_argument("--small-crops", nargs=2, type=float, metavar=("SIZE", "FRACTION"),
+                        help="airbench: progressive resizing, random SIZE x SIZE crops for the "
+                             "first FRACTION of training, then whole images")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
                              "(the others)")
@@ -124,6 +130,13 @@ def main():
             recipe["muon_rate"] = args.muon
         if args.warmup is not None:
             recipe["warmup_fraction"] = args.warmup
+        if args.no_lookahead:
+            recipe["lookahead"] = False
+        if args.small_crops is not None:
+            size, until = args.small_crops
+            if size != int(size) or not 1 <= size <= 32 or not 0 < until <= 1:
+                parser.error("--small-crops takes a size of 1-32 pixels and a fraction in (0, 1]")
+            recipe["small_crops"] = [int(size), until]
     else:
         recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None

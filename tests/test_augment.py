@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.augment import AugmentedImages, ShuffledBatches, random_flip_shift
+from cnnlab.augment import AugmentedImages, ShuffledBatches, random_crops, random_flip_shift
 
 
 def test_no_augmentation_is_identity():
@@ -97,3 +97,28 @@ def test_flip_must_be_known():
         AugmentedImages(x, np.zeros(4), flip="mirror")
     with pytest.raises(ValueError, match="3 flip flags for 4 images"):
         random_flip_shift(x, np.random.default_rng(0), flipped=np.zeros(3, bool))
+
+
+def test_random_crops_are_windows_of_each_image():
+    x = np.random.default_rng(0).integers(0, 256, (200, 8, 6, 2), dtype=np.uint8)
+    out = random_crops(x, 4, np.random.default_rng(1))
+    assert out.shape == (200, 4, 4, 2)
+    corners = []
+    for img, crop in zip(x, out, strict=True):
+        found = [(a, b) for a in range(5) for b in range(3)
+                 if np.array_equal(img[a:a + 4, b:b + 4], crop)]
+        assert found, "every crop is a window of its own image"
+        corners.append(found[0])
+    assert len(set(corners)) == 15  # all 5 x 3 places are drawn
+    for size in (0, 7, 2.5):
+        with pytest.raises(ValueError, match="do not fit images of 8 x 6"):
+            random_crops(x, size, np.random.default_rng(0))
+
+
+def test_crops_follow_their_schedule_batch_by_batch():
+    x = np.random.default_rng(0).integers(0, 256, (16, 8, 8, 3), dtype=np.uint8)
+    sizes = iter([5, None, 3])
+    data = AugmentedImages(x, np.zeros(16, int), batch_size=8, seed=0, crop=lambda: next(sizes))
+    assert [data[i][0].shape[1:3] for i in range(3)] == [(5, 5), (8, 8), (3, 3)]
+    with pytest.raises(TypeError, match="crop is None or a function"):
+        AugmentedImages(x, np.zeros(16, int), crop=24)

@@ -6,6 +6,7 @@ import pytest
 
 import cnnlab
 from cnnlab import recipes, training
+from cnnlab.augment import AugmentedImages
 from cnnlab.callbacks import AccuracyTracker
 
 
@@ -83,6 +84,32 @@ def test_airbench_recipe(fast_mode):
     clocked, history, log = recipes.train_cifar_airbench(x[:128], y[:128], widths=(4, 8, 8),
                                                          epochs=50, batch_size=32, minutes=0.05)
     assert len(history.history["loss"]) < 50 and log.train_seconds <= 3.0
+
+
+def test_airbench_recipe_with_small_crops_first(fast_mode):
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    x, y = x[:256], y[:256]
+    sizes = []
+
+    class Spy(AugmentedImages):  # notes the size of every batch the recipe draws
+        def __getitem__(self, i):
+            images, labels = super().__getitem__(i)
+            sizes.append(images.shape[1:3])
+            return images, labels
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(recipes, "AugmentedImages", Spy)
+        model, history, _ = recipes.train_cifar_airbench(
+            x, y, widths=(8, 16, 16), epochs=4, batch_size=64, whiten_images=256,
+            small_crops=(20, 0.5))
+    # 4 batches an epoch: one drawn to learn their shapes, then 2 epochs of crops, 2 of images
+    assert sizes[:9] == [(20, 20)] * 9 and sizes[9:17] == [(32, 32)] * 8
+    assert model.input_shape == (None, None, None, 3)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert 0.1 < training.accuracy(model, training.as_float_images(x), y) <= 1
+    for bad in ((40, 0.5), (20, 0), (20.5, 0.5)):
+        with pytest.raises(ValueError, match="small_crops is"):
+            recipes.train_cifar_airbench(x, y, epochs=1, small_crops=bad)
 
 
 def test_airbench_recipe_with_muon(fast_mode):

@@ -42,6 +42,16 @@ def random_flip_shift(x, rng, *, flip=True, shift=4, flipped=None):
     return out
 
 
+def random_crops(x, size, rng):
+    """A ``size`` x ``size`` window of each image, at a random place inside it."""
+    n, h, w = x.shape[:3]
+    if not isinstance(size, (int, np.integer)) or not 1 <= size <= min(h, w):
+        raise ValueError(f"crops of {size!r} pixels do not fit images of {h} x {w}.")
+    corners = rng.integers(0, [[h - size + 1], [w - size + 1]], (2, n)).T
+    return np.stack([image[a:a + size, b:b + size]
+                     for image, (a, b) in zip(x, corners, strict=True)])
+
+
 class ShuffledBatches(keras.utils.PyDataset):
     """Arrays ``x`` and ``y`` in batches, shuffled anew every epoch, as one endless stream.
 
@@ -97,17 +107,23 @@ class AugmentedImages(ShuffledBatches):
     ``flip``: True (each image flipped at random each epoch), False, or "alternate" (airbench's
     alternating flip: random in the first epoch, then each image the other way round from the
     epoch before, so that any two epochs in a row show every image both ways).
+
+    ``crop``: None, or a function of no arguments that says, batch by batch, the side of the
+    square random crops to take (None: the whole image). Progressive resizing sets it to a
+    small size early in training, when a fully convolutional network then steps faster.
     """
 
     def __init__(self, x_uint8, y, *, batch_size=256, classes=10, flip=True, shift=4, seed=0,
-                 **kwargs):
+                 crop=None, **kwargs):
         if np.asarray(x_uint8).dtype != np.uint8:
             raise TypeError("AugmentedImages takes uint8 images, as the loaders return them.")
         if flip not in (True, False, "alternate"):
             raise ValueError(f'flip is True, False or "alternate", got {flip!r}.')
         super().__init__(x_uint8, np.asarray(y).reshape(-1), batch_size=batch_size, seed=seed,
                          **kwargs)
-        self.classes, self.flip, self.shift = classes, flip, shift
+        if crop is not None and not callable(crop):
+            raise TypeError(f"crop is None or a function that returns a size, got {crop!r}.")
+        self.classes, self.flip, self.shift, self.crop = classes, flip, shift, crop
         self.flipped = self.rng.random(len(self.x)) < 0.5 if flip == "alternate" else None
 
     def new_epoch(self):
@@ -119,5 +135,8 @@ class AugmentedImages(ShuffledBatches):
         idx = self.indices(i)
         images = random_flip_shift(self.x[idx], self.rng, flip=bool(self.flip), shift=self.shift,
                                    flipped=None if self.flipped is None else self.flipped[idx])
+        size = self.crop() if self.crop else None
+        if size is not None:
+            images = random_crops(images, size, self.rng)
         labels = np.eye(self.classes, dtype="float32")[self.y[idx]]
         return np.divide(images, np.float32(255), dtype=np.float32), labels  # in one pass

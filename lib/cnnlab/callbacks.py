@@ -130,7 +130,11 @@ class ClockSchedule(keras.callbacks.Callback):
         if not 0 <= warmup_fraction < 1:
             raise ValueError(f"warmup_fraction must be in [0, 1), got {warmup_fraction}.")
         self.seconds, self.peak_lr, self.warmup_fraction = seconds, peak_lr, warmup_fraction
-        self.used = 0.0
+        self.used, self._start = 0.0, None
+
+    def fraction(self) -> float:
+        """The share of the time used so far: 0 before training starts."""
+        return 0.0 if self._start is None else min(self.elapsed() / self.seconds, 1.0)
 
     def rate(self, fraction: float) -> float:
         """The learning rate when ``fraction`` of the time is used."""
@@ -144,6 +148,7 @@ class ClockSchedule(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.used = self._previous = 0.0
+        self._start = None
         # the longest step so far, not the last: an epoch's first step can also restart the
         # data (a finite dataset gets a new iterator each epoch), so it is timed apart
         self.longest = {"first": 0.0, "other": 0.0}

@@ -94,7 +94,8 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
                          label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
                          lookahead=True, warmup_fraction=0.23, muon_rate=None, minutes=None,
-                         callbacks=(), log_every=1, seed=0, whiten_images=5000):
+                         small_crops=None, callbacks=(), log_every=1, seed=0,
+                         whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
     batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, alternating
@@ -112,17 +113,32 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
 
     ``muon_rate`` (airbench94_muon: 0.24) trains the convolution kernels with
     :class:`~cnnlab.optimizers.Muon` at that peak rate, on the same schedule.
+
+    ``small_crops=(size, fraction)``: progressive resizing. The first ``fraction`` of training
+    (of its time with ``minutes``) sees random ``size`` x ``size`` crops, which the network,
+    fully convolutional up to its global pooling, steps through faster; then whole images.
     """
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
+    crop = None
+    if small_crops is not None:
+        size, until = small_crops
+        if not (isinstance(size, int) and 1 <= size <= min(shape[:2]) and 0 < until <= 1):
+            raise ValueError(f"small_crops is (size, fraction): a size up to {min(shape[:2])} "
+                             f"pixels for a fraction of training in (0, 1], got {small_crops}.")
+        shape = (None, None, shape[-1])  # the network takes either size
+
+        def crop():  # the crops' size for the next batch
+            done = clock.fraction() if clock else batches.epoch / epochs
+            return size if done < until else None
     model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation)
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
-    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
-                              seed=seed)
     peak_lr = 1.5 * batch_size / 1024
-    steps = epochs * len(batches)
     clock = ClockSchedule(60 * minutes, peak_lr, warmup_fraction) if minutes else None
+    batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
+                              seed=seed, crop=crop)
+    steps = epochs * len(batches)
     rate = 0.0 if clock else training.warmup_cosine(peak_lr, steps, warmup_fraction)
     sgd = dict(momentum=momentum, nesterov=True, weight_decay=weight_decay,
                rate_scales={"beta": shift_rate})

@@ -71,12 +71,14 @@ def stream(batches):
     that iterator waits for tf.data's autotuning thread to wake, which can take a minute."""
     import tensorflow as tf
 
-    spec = tuple(tf.TensorSpec((None, *np.shape(a)[1:]), np.asarray(a).dtype)
-                 for a in batches[0])
+    first = batches[0]
+    spec = [tf.TensorSpec((None, *np.shape(a)[1:]), np.asarray(a).dtype) for a in first]
+    if getattr(batches, "crop", None) is not None:  # images change size: leave it open
+        spec[0] = tf.TensorSpec((None, None, None, np.shape(first[0])[-1]), spec[0].dtype)
     options = tf.data.Options()
     options.autotune.enabled = False
     data = tf.data.Dataset.from_generator(lambda: map(batches.__getitem__, itertools.count()),
-                                          output_signature=spec)
+                                          output_signature=tuple(spec))
     return data.prefetch(2).with_options(options)
 
 
