@@ -48,9 +48,26 @@ def _median_of_seeds(rows, seeds=(0, 1, 2)):
     return sorted(latest[s] for s in seeds)[len(seeds) // 2]
 
 
-def test_notebook_03_ten_minute_results_are_the_benchmarks():
-    rows = [r for r in records("cifar-20*-2core-cpu.jsonl")
+VARIANT_KEYS = ("warmup_fraction", "small_crops", "lookahead")  # bench_cifar's explorations
+
+
+def _ten_minute_runs():
+    return [r for r in records("cifar-20*-2core-cpu.jsonl")
             if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10]
+
+
+def _muon_runs(widths=(32, 128, 128), **variant):
+    """The 10-minute runs of Muon at 0.12 (SiLU, alternating flips, batches of 1,024) at
+    ``widths``, changed in exactly the ``variant`` ways."""
+    return [r for r in _ten_minute_runs()
+            if r["network"] == "airbench_w" + "_".join(map(str, widths))
+            and r["recipe"].get("muon_rate") == 0.12 and r["recipe"]["batch_size"] == 1024
+            and r["recipe"]["activation"] == "silu" and r["recipe"]["flip"] == "alternate"
+            and {k: r["recipe"][k] for k in VARIANT_KEYS if k in r["recipe"]} == variant]
+
+
+def test_notebook_03_ten_minute_results_are_the_benchmarks():
+    rows = _ten_minute_runs()
     vgg = [r for r in rows if r["network"] == "vgg7_w16"
            and r["recipe"]["label_smoothing"] == 0.1 and r["recipe"]["shift"] == 2]
     airbench = [r for r in rows if r["network"] == "airbench_w32_128_128"
@@ -59,14 +76,23 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
     # records from before bench_cifar's --activation and --flip: GELU and random flips
     gelu = [r for r in sgd if r["recipe"].get("activation", "gelu") == "gelu"
             and r["recipe"].get("flip", True) is True]
-    alternate = [r for r in airbench if r["recipe"].get("activation") == "silu"
-                 and r["recipe"].get("flip") == "alternate"]
-    silu = [r for r in alternate if "muon_rate" not in r["recipe"]]
-    # Muon as quoted, without the exploratory warm-up, crop and lookahead variants
-    muon = [r for r in alternate if r["recipe"].get("muon_rate") == 0.12
-            and not {"warmup_fraction", "small_crops", "lookahead"} & r["recipe"].keys()]
+    silu = [r for r in sgd if r["recipe"].get("activation") == "silu"
+            and r["recipe"].get("flip") == "alternate"]
     expected = {"modern recipe, VGG-style network": _median_of_seeds(vgg),
                 "+ airbench's network, whitening and lookahead": _median_of_seeds(gelu),
                 "+ SiLU, alternating flips, no stalls between epochs": _median_of_seeds(silu),
-                "+ Muon for the convolutions": _median_of_seeds(muon)}
+                "+ Muon for the convolutions": _median_of_seeds(_muon_runs()),
+                "- lookahead (as airbench94_muon)": _median_of_seeds(_muon_runs(lookahead=False))}
     assert quoted("03_cifar10_cnn.ipynb", "TEN_MINUTES") == expected
+
+
+def test_notebook_03_single_run_variants_are_the_benchmarks():
+    def seed_0(**variant):
+        run = [r for r in _muon_runs(**variant) if r["seed"] == 0][-1]
+        return run["epochs"], run["test_accuracy_flips_shifts"]
+
+    expected = {"the Muon row, seed 0": seed_0(),
+                "airbench94's full width, 64-256-256": seed_0(widths=(64, 256, 256)),
+                "random 24 x 24 crops for the first half": seed_0(small_crops=[24, 0.5]),
+                "warm-up over 5 % of the time, not 23 %": seed_0(warmup_fraction=0.05)}
+    assert quoted("03_cifar10_cnn.ipynb", "VARIANTS") == expected
