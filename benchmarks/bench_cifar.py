@@ -80,6 +80,9 @@ def main():
     parser.add_argument("--small-crops", nargs=2, type=float, metavar=("SIZE", "FRACTION"),
                         help="airbench: progressive resizing, random SIZE x SIZE crops for the "
                              "first FRACTION of training, then whole images")
+    parser.add_argument("--pool-first", type=int, nargs="+", choices=[1, 2, 3], metavar="STAGE",
+                        help="airbench: stages whose first convolution runs after the max-pool, "
+                             "on a quarter of the positions (airbench: none)")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
                              "(the others)")
@@ -137,6 +140,8 @@ def main():
             if size != int(size) or not 1 <= size <= 32 or not 0 < until <= 1:
                 parser.error("--small-crops takes a size of 1-32 pixels and a fraction in (0, 1]")
             recipe["small_crops"] = [int(size), until]
+        if args.pool_first:
+            recipe["pool_first"] = sorted(set(args.pool_first))
     else:
         recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None

@@ -82,8 +82,10 @@ def test_airbench_recipe(fast_mode):
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert 0.1 < training.accuracy(model, training.as_float_images(x), y) <= 1
     clocked, history, log = recipes.train_cifar_airbench(x[:128], y[:128], widths=(4, 8, 8),
-                                                         epochs=50, batch_size=32, minutes=0.05)
+                                                         epochs=50, batch_size=32, minutes=0.05,
+                                                         pool_first=[3])
     assert len(history.history["loss"]) < 50 and log.train_seconds <= 3.0
+    assert clocked.get_layer("stage3_1_conv").output.shape[1:3] == (3, 3)  # pooled first
 
 
 def test_airbench_recipe_with_small_crops_first(fast_mode):

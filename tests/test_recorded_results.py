@@ -48,7 +48,8 @@ def _median_of_seeds(rows, seeds=(0, 1, 2)):
     return sorted(latest[s] for s in seeds)[len(seeds) // 2]
 
 
-VARIANT_KEYS = ("warmup_fraction", "small_crops", "lookahead")  # bench_cifar's explorations
+# bench_cifar's explorations
+VARIANT_KEYS = ("warmup_fraction", "small_crops", "lookahead", "pool_first")
 
 
 def _ten_minute_runs():
@@ -56,12 +57,13 @@ def _ten_minute_runs():
             if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10]
 
 
-def _muon_runs(widths=(32, 128, 128), **variant):
-    """The 10-minute runs of Muon at 0.12 (SiLU, alternating flips, batches of 1,024) at
-    ``widths``, changed in exactly the ``variant`` ways."""
+def _muon_runs(widths=(32, 128, 128), rate=0.12, smoothing=0.2, **variant):
+    """The 10-minute runs of Muon at ``rate`` (SiLU, alternating flips, batches of 1,024,
+    label smoothing ``smoothing``) at ``widths``, changed in exactly the ``variant`` ways."""
     return [r for r in _ten_minute_runs()
             if r["network"] == "airbench_w" + "_".join(map(str, widths))
-            and r["recipe"].get("muon_rate") == 0.12 and r["recipe"]["batch_size"] == 1024
+            and r["recipe"].get("muon_rate") == rate and r["recipe"]["batch_size"] == 1024
+            and r["recipe"]["label_smoothing"] == smoothing
             and r["recipe"]["activation"] == "silu" and r["recipe"]["flip"] == "alternate"
             and {k: r["recipe"][k] for k in VARIANT_KEYS if k in r["recipe"]} == variant]
 
@@ -91,8 +93,17 @@ def test_notebook_03_single_run_variants_are_the_benchmarks():
         run = [r for r in _muon_runs(**variant) if r["seed"] == 0][-1]
         return run["epochs"], run["test_accuracy_flips_shifts"]
 
-    expected = {"the Muon row, seed 0": seed_0(),
-                "airbench94's full width, 64-256-256": seed_0(widths=(64, 256, 256)),
-                "random 24 x 24 crops for the first half": seed_0(small_crops=[24, 0.5]),
-                "warm-up over 5 % of the time, not 23 %": seed_0(warmup_fraction=0.05)}
+    expected = {
+        "with lookahead (the Muon row)": {
+            "unchanged": seed_0(),
+            "airbench94's full width, 64-256-256": seed_0(widths=(64, 256, 256)),
+            "random 24 x 24 crops for the first half": seed_0(small_crops=[24, 0.5]),
+            "warm-up over 5 % of the time, not 23 %": seed_0(warmup_fraction=0.05)},
+        "without lookahead (the last row)": {
+            "unchanged": seed_0(lookahead=False),
+            "pool first in stages 2 and 3": seed_0(lookahead=False, pool_first=[2, 3]),
+            "no warm-up": seed_0(lookahead=False, warmup_fraction=0),
+            "Muon at 0.16, not 0.12": seed_0(rate=0.16, lookahead=False),
+            "label smoothing 0.1, not 0.2": seed_0(smoothing=0.1, lookahead=False)},
+    }
     assert quoted("03_cifar10_cnn.ipynb", "VARIANTS") == expected

@@ -68,3 +68,16 @@ def test_airbench_network_layout_and_frozen_whitening():
     assert 0.5 * bound < np.abs(wider[..., 8:]).max() <= bound
     with pytest.raises(ValueError, match="three positive"):
         models.cifar_airbench((8, 16))
+
+
+def test_airbench_pool_first_convolves_after_pooling():
+    base, early = models.cifar_airbench((8, 16, 16)), models.cifar_airbench((8, 16, 16),
+                                                                           pool_first=(2, 3))
+    assert early.get_layer("stage1_1_conv").output.shape[1:] == (31, 31, 8)  # unchanged
+    for stage, side in ((2, 7), (3, 3)):
+        assert base.get_layer(f"stage{stage}_1_conv").output.shape[1:3] == (2 * side + 1,) * 2
+        assert early.get_layer(f"stage{stage}_1_conv").output.shape[1:3] == (side, side)
+    assert early.get_layer("stage3_2_act").output.shape[1:] == (3, 3, 16)  # same shapes after
+    assert early.count_params() == base.count_params()
+    with pytest.raises(ValueError, match="stages 1, 2 or 3"):
+        models.cifar_airbench((8, 16, 16), pool_first=(4,))

@@ -94,7 +94,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
                          label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
                          lookahead=True, warmup_fraction=0.23, muon_rate=None, minutes=None,
-                         small_crops=None, callbacks=(), log_every=1, seed=0,
+                         small_crops=None, pool_first=(), callbacks=(), log_every=1, seed=0,
                          whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
@@ -117,6 +117,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     ``small_crops=(size, fraction)``: progressive resizing. The first ``fraction`` of training
     (of its time with ``minutes``) sees random ``size`` x ``size`` crops, which the network,
     fully convolutional up to its global pooling, steps through faster; then whole images.
+    ``pool_first``: see :func:`models.cifar_airbench`.
     """
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
@@ -131,7 +132,8 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
         def crop():  # the crops' size for the next batch
             done = clock.fraction() if clock else batches.epoch / epochs
             return size if done < until else None
-    model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation)
+    model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation,
+                                  pool_first=tuple(pool_first))
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
     peak_lr = 1.5 * batch_size / 1024
