@@ -79,5 +79,7 @@ def test_airbench_pool_first_convolves_after_pooling():
         assert early.get_layer(f"stage{stage}_1_conv").output.shape[1:3] == (side, side)
     assert early.get_layer("stage3_2_act").output.shape[1:] == (3, 3, 16)  # same shapes after
     assert early.count_params() == base.count_params()
+    one = models.cifar_airbench((8, 16, 16), pool_first=3)  # a single stage may come bare
+    assert one.get_layer("stage3_1_conv").output.shape[1:3] == (3, 3)
     with pytest.raises(ValueError, match="stages 1, 2 or 3"):
         models.cifar_airbench((8, 16, 16), pool_first=(4,))

@@ -194,7 +194,8 @@ def cifar_airbench(widths=(32, 128, 128), classes=10, input_shape=(32, 32, 3), n
     """
     if len(widths) != 3 or any(not isinstance(w, int) or w < 1 for w in widths):
         raise ValueError(f"widths are three positive channel counts, got {widths!r}.")
-    if not set(pool_first) <= {1, 2, 3}:
+    early = {pool_first} if isinstance(pool_first, int) else set(pool_first)
+    if not early <= {1, 2, 3}:
         raise ValueError(f"pool_first names stages 1, 2 or 3, got {pool_first!r}.")
     inputs = keras.Input(input_shape, name="input")
     whiten = layers.Conv2D(2 * 2 * 2 * input_shape[-1], 2, name="whiten")
@@ -213,7 +214,7 @@ def cifar_airbench(widths=(32, 128, 128), classes=10, input_shape=(32, 32, 3), n
 
     for stage, width in enumerate(widths, start=1):
         x = conv_bn_act(x, width, f"stage{stage}_1",
-                        pool="before" if stage in pool_first else "after")
+                        pool="before" if stage in early else "after")
         x = conv_bn_act(x, width, f"stage{stage}_2")
     x = layers.GlobalMaxPooling2D(name="pool")(x)
     x = layers.Dense(classes, use_bias=False, name="logits")(x)

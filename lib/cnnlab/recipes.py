@@ -133,7 +133,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
             done = clock.fraction() if clock else batches.epoch / epochs
             return size if done < until else None
     model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation,
-                                  pool_first=tuple(pool_first))
+                                  pool_first=pool_first)
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
     peak_lr = 1.5 * batch_size / 1024
