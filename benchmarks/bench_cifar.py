@@ -83,6 +83,9 @@ def main():
     parser.add_argument("--pool-first", type=int, nargs="+", choices=[1, 2, 3], metavar="STAGE",
                         help="airbench: stages whose first convolution runs after the max-pool, "
                              "on a quarter of the positions (airbench: none)")
+    parser.add_argument("--precision", choices=recipes.PRECISIONS, default="float32",
+                        help="airbench: compute in float32 (default) or mixed bfloat16, faster "
+                             "where the CPU has fast bf16 arithmetic (bench_precision.py)")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
                              "(the others)")
@@ -142,7 +145,11 @@ def main():
             recipe["small_crops"] = [int(size), until]
         if args.pool_first:
             recipe["pool_first"] = sorted(set(args.pool_first))
+        if args.precision != "float32":
+            recipe["precision"] = args.precision
     else:
+        if args.precision != "float32":
+            parser.error("--precision applies to --model airbench only")
         recipe["decay_batch_norm"] = not args.no_bn_decay
     build = None
     if args.model == "vgg":

@@ -52,6 +52,27 @@ def test_inference_equals_keras_and_training_uses_the_fused_kernel():
     assert "FusedBatchNormV3" not in ops  # why this layer exists
 
 
+def test_mixed_bfloat16_training_equals_keras_on_the_fused_kernel():
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        keras_bn, ours = pair()
+    finally:
+        keras.config.set_dtype_policy(before)
+    x = np.random.default_rng(5).normal(2, 3, (8, 5, 5, 3)).astype("float32")
+    results = [(layer(x, training=True), layer.moving_mean, layer.moving_variance)
+               for layer in (keras_bn, ours)]
+    assert results[1][0].dtype == "bfloat16"
+    for theirs, mine in zip(*results, strict=True):  # bf16 keeps about 3 significant digits
+        np.testing.assert_allclose(np.asarray(keras.ops.cast(mine, "float32")),
+                                   np.asarray(keras.ops.cast(theirs, "float32")),
+                                   rtol=1e-2, atol=1e-2)
+    spec = tf.TensorSpec((None, 5, 5, 3), tf.bfloat16)
+    ops = {op.type for op in tf.function(lambda t: ours(t, training=True))
+           .get_concrete_function(spec).graph.get_operations()}
+    assert "FusedBatchNormV3" in ops
+
+
 def test_other_inputs_fall_back_to_keras():
     keras_bn, ours = keras.layers.BatchNormalization(), BatchNormalization()
     x = np.random.default_rng(3).normal(size=(6, 4)).astype("float32")  # 2-D: not fusable

@@ -114,6 +114,23 @@ def test_airbench_recipe_with_small_crops_first(fast_mode):
             recipes.train_cifar_airbench(x, y, epochs=1, small_crops=bad)
 
 
+def test_airbench_recipe_in_mixed_bfloat16(fast_mode):
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    model, history, _ = recipes.train_cifar_airbench(x[:256], y[:256], widths=(8, 16, 16),
+                                                     epochs=3, batch_size=64, whiten_images=256,
+                                                     precision="mixed_bfloat16")
+    assert keras.config.dtype_policy().name == "float32"  # the policy is put back
+    assert model.get_layer("stage2_1_conv").compute_dtype == "bfloat16"
+    assert model.get_layer("stage2_1_conv").kernel.dtype == "float32"  # weights stay float32
+    # the whitening and the softmax stay float32
+    assert {model.get_layer(n).compute_dtype for n in ("whiten", "output")} == {"float32"}
+    assert model.output.dtype == "float32"
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    with pytest.raises(ValueError, match="precision is one of"):
+        recipes.train_cifar_airbench(x[:64], y[:64], epochs=1, precision="float16")
+    assert keras.config.dtype_policy().name == "float32"
+
+
 def test_airbench_recipe_with_muon(fast_mode):
     from cnnlab.optimizers import Muon
 

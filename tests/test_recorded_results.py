@@ -49,18 +49,22 @@ def _median_of_seeds(rows, seeds=(0, 1, 2)):
 
 
 # bench_cifar's explorations
-VARIANT_KEYS = ("warmup_fraction", "small_crops", "lookahead", "pool_first")
+VARIANT_KEYS = ("warmup_fraction", "small_crops", "lookahead", "pool_first", "precision")
+# the two kinds of 2-core machine the course was measured on: 10-minute figures differ by CPU
+XEON, EPYC = "Intel(R) Xeon(R) Processor", "AMD EPYC"
 
 
-def _ten_minute_runs():
+def _ten_minute_runs(cpu=XEON):
     return [r for r in records("cifar-20*-2core-cpu.jsonl")
-            if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10]
+            if r.get("train_images") == 45_000 and (r.get("recipe") or {}).get("minutes") == 10
+            and r["machine"]["cpu"] == cpu]
 
 
-def _muon_runs(widths=(32, 128, 128), rate=0.12, smoothing=0.2, **variant):
-    """The 10-minute runs of Muon at ``rate`` (SiLU, alternating flips, batches of 1,024,
-    label smoothing ``smoothing``) at ``widths``, changed in exactly the ``variant`` ways."""
-    return [r for r in _ten_minute_runs()
+def _muon_runs(widths=(32, 128, 128), rate=0.12, smoothing=0.2, cpu=XEON, **variant):
+    """The 10-minute runs on ``cpu`` of Muon at ``rate`` (SiLU, alternating flips, batches of
+    1,024, label smoothing ``smoothing``) at ``widths``, changed in exactly the ``variant``
+    ways."""
+    return [r for r in _ten_minute_runs(cpu)
             if r["network"] == "airbench_w" + "_".join(map(str, widths))
             and r["recipe"].get("muon_rate") == rate and r["recipe"]["batch_size"] == 1024
             and r["recipe"]["label_smoothing"] == smoothing

@@ -14,14 +14,15 @@ import keras
 @keras.saving.register_keras_serializable(package="cnnlab")
 class BatchNormalization(keras.layers.BatchNormalization):
     """Keras's layer with the same weights, configuration and results. Training on TensorFlow,
-    on 4-D channels-last float32 maps with no mask or renormalisation, it runs the fused
-    kernel; everything else (inference, other backends) is Keras's own code.
+    on 4-D channels-last float32 or bfloat16 maps (mixed precision; the kernel keeps its
+    statistics in float32) with no mask or renormalisation, it runs the fused kernel;
+    everything else (inference, other backends) is Keras's own code.
     """
 
     def _fusable(self, inputs, mask) -> bool:
         return (keras.backend.backend() == "tensorflow" and mask is None and not self.renorm
                 and len(inputs.shape) == 4 and self.axis in (-1, 3)
-                and inputs.dtype == "float32")
+                and inputs.dtype in ("float32", "bfloat16"))
 
     def call(self, inputs, training=None, mask=None):
         if not (training and self.trainable and self._fusable(inputs, mask)):

@@ -198,7 +198,9 @@ def cifar_airbench(widths=(32, 128, 128), classes=10, input_shape=(32, 32, 3), n
     if not early <= {1, 2, 3}:
         raise ValueError(f"pool_first names stages 1, 2 or 3, got {pool_first!r}.")
     inputs = keras.Input(input_shape, name="input")
-    whiten = layers.Conv2D(2 * 2 * 2 * input_shape[-1], 2, name="whiten")
+    # the whitening and the softmax stay in float32 under a mixed-precision policy: whitening
+    # magnifies the image's faintest directions, and bf16 keeps only 8 bits of each pixel
+    whiten = layers.Conv2D(2 * 2 * 2 * input_shape[-1], 2, name="whiten", dtype="float32")
     x = layers.Activation(activation, name="whiten_act")(whiten(inputs))
     whiten.kernel.trainable = False  # set from the data, then fixed
 
@@ -219,7 +221,7 @@ def cifar_airbench(widths=(32, 128, 128), classes=10, input_shape=(32, 32, 3), n
     x = layers.GlobalMaxPooling2D(name="pool")(x)
     x = layers.Dense(classes, use_bias=False, name="logits")(x)
     x = layers.Rescaling(1 / 9, name="temperature")(x)
-    outputs = layers.Activation("softmax", name="output")(x)
+    outputs = layers.Activation("softmax", name="output", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name or "airbench_w" + "_".join(map(str, widths)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import keras
@@ -11,6 +12,22 @@ from .augment import AugmentedImages
 from .callbacks import ClockSchedule, Lookahead
 from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
+
+PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+@contextlib.contextmanager
+def dtype_policy(precision):
+    """Keras's global dtype policy set to ``precision`` (one of :data:`PRECISIONS`) while
+    layers are built in the block; they keep it after."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision is one of {PRECISIONS}, got {precision!r}.")
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
 
 
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
@@ -94,8 +111,8 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
                          label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
                          lookahead=True, warmup_fraction=0.23, muon_rate=None, minutes=None,
-                         small_crops=None, pool_first=(), callbacks=(), log_every=1, seed=0,
-                         whiten_images=5000):
+                         small_crops=None, pool_first=(), precision="float32", callbacks=(),
+                         log_every=1, seed=0, whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
     batch norm's shifts learning ``shift_rate`` times faster, label smoothing 0.2, alternating
@@ -118,6 +135,9 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     (of its time with ``minutes``) sees random ``size`` x ``size`` crops, which the network,
     fully convolutional up to its global pooling, steps through faster; then whole images.
     ``pool_first``: see :func:`models.cifar_airbench`.
+
+    ``precision="mixed_bfloat16"`` computes in bfloat16 (the weights stay float32): faster on
+    CPUs with fast bf16 arithmetic, slower on others (``benchmarks/bench_precision.py``).
     """
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
@@ -132,8 +152,9 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
         def crop():  # the crops' size for the next batch
             done = clock.fraction() if clock else batches.epoch / epochs
             return size if done < until else None
-    model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation,
-                                  pool_first=pool_first)
+    with dtype_policy(precision):
+        model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation,
+                                      pool_first=pool_first)
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
     peak_lr = 1.5 * batch_size / 1024
