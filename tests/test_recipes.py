@@ -114,7 +114,7 @@ def test_airbench_recipe_with_small_crops_first(fast_mode):
             recipes.train_cifar_airbench(x, y, epochs=1, small_crops=bad)
 
 
-def test_airbench_recipe_in_mixed_bfloat16(fast_mode):
+def test_airbench_recipe_in_mixed_bfloat16(fast_mode, tmp_path):
     (x, y), _, _, _ = cnnlab.load_cifar10()
     model, history, _ = recipes.train_cifar_airbench(x[:256], y[:256], widths=(8, 16, 16),
                                                      epochs=3, batch_size=64, whiten_images=256,
@@ -126,6 +126,11 @@ def test_airbench_recipe_in_mixed_bfloat16(fast_mode):
     assert {model.get_layer(n).compute_dtype for n in ("whiten", "output")} == {"float32"}
     assert model.output.dtype == "float32"
     assert history.history["loss"][-1] < history.history["loss"][0]
+    path = training.save_model_to(model, tmp_path / "bf16.keras")  # loads with its policies
+    loaded = keras.models.load_model(path)
+    assert loaded.get_layer("stage2_1_conv").compute_dtype == "bfloat16"
+    images = training.as_float_images(x[:8])
+    np.testing.assert_allclose(loaded(images), model(images), atol=1e-6)
     with pytest.raises(ValueError, match="precision is one of"):
         recipes.train_cifar_airbench(x[:64], y[:64], epochs=1, precision="float16")
     assert keras.config.dtype_policy().name == "float32"

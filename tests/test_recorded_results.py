@@ -111,3 +111,18 @@ def test_notebook_03_single_run_variants_are_the_benchmarks():
             "label smoothing 0.1, not 0.2": seed_0(smoothing=0.1, lookahead=False)},
     }
     assert quoted("03_cifar10_cnn.ipynb", "VARIANTS") == expected
+
+
+def test_notebook_03_second_machine_runs_are_the_benchmarks():
+    def seed_0(**variant):
+        run = [r for r in _muon_runs(cpu=EPYC, lookahead=False, **variant) if r["seed"] == 0][-1]
+        return run["epochs"], run["test_accuracy_flips_shifts"]
+
+    bf16 = {"precision": "mixed_bfloat16"}
+    assert quoted("03_cifar10_cnn.ipynb", "EPYC") == {
+        "float32": seed_0(),
+        "mixed bf16": seed_0(**bf16),
+        "mixed bf16, widths 48-192-192": seed_0(widths=(48, 192, 192), **bf16)}
+    wide = _muon_runs(widths=(48, 192, 192), cpu=EPYC, lookahead=False, **bf16)
+    latest = {r["seed"]: r["test_accuracy_flips_shifts"] for r in wide}
+    assert quoted("03_cifar10_cnn.ipynb", "WIDE_SEEDS") == [latest[s] for s in (0, 1, 2)]
