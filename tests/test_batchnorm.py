@@ -53,12 +53,10 @@ def test_inference_equals_keras_and_training_uses_the_fused_kernel():
 
 
 def test_mixed_bfloat16_training_equals_keras_on_the_fused_kernel():
-    before = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_bfloat16")
-    try:
+    from cnnlab.recipes import dtype_policy
+
+    with dtype_policy("mixed_bfloat16"):
         keras_bn, ours = pair()
-    finally:
-        keras.config.set_dtype_policy(before)
     x = np.random.default_rng(5).normal(2, 3, (8, 5, 5, 3)).astype("float32")
     results = [(layer(x, training=True), layer.moving_mean, layer.moving_variance)
                for layer in (keras_bn, ours)]
