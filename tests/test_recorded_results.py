@@ -122,7 +122,8 @@ def test_notebook_03_second_machine_runs_are_the_benchmarks():
     assert quoted("03_cifar10_cnn.ipynb", "EPYC") == {
         "float32": seed_0(),
         "mixed bf16": seed_0(**bf16),
-        "mixed bf16, widths 48-192-192": seed_0(widths=(48, 192, 192), **bf16)}
+        "mixed bf16, widths 48-192-192": seed_0(widths=(48, 192, 192), **bf16),
+        "float32, widths 48-192-192": seed_0(widths=(48, 192, 192))}
     wide = _muon_runs(widths=(48, 192, 192), cpu=EPYC, lookahead=False, **bf16)
     latest = {r["seed"]: r["test_accuracy_flips_shifts"] for r in wide}
     assert quoted("03_cifar10_cnn.ipynb", "WIDE_SEEDS") == [latest[s] for s in (0, 1, 2)]
