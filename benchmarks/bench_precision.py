@@ -29,7 +29,7 @@ keras.mixed_precision.set_global_policy(policy)
 model = (models.cifar_airbench((32, 128, 128), activation="silu") if name == "airbench"
          else models.cifar_resnet9(int(name.removeprefix("resnet9_w"))))
 rate = speed.training_speed(model, batch_size=batch, steps=steps, repeats=repeats)
-print(json.dumps({"images_per_second": round(rate)}))
+print(json.dumps({"network": model.name, "images_per_second": round(rate)}))
 """
 
 
@@ -50,9 +50,10 @@ def main():
             out = subprocess.run([sys.executable, "-c", CHILD, policy, name, str(batch),
                                   str(steps), str(args.repeats)],
                                  capture_output=True, text=True, check=True)
-            rates[policy] = json.loads(out.stdout.strip().splitlines()[-1])["images_per_second"]
-        model = "airbench_w32_128_128" if name == "airbench" else name
-        print(json.dumps({"model": model, "batch_size": batch, "float32_img_s": rates["float32"],
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            rates[policy] = result["images_per_second"]
+        print(json.dumps({"model": result["network"], "batch_size": batch,
+                          "float32_img_s": rates["float32"],
                           "bf16_img_s": rates["mixed_bfloat16"],
                           "bf16_speedup": round(rates["mixed_bfloat16"] / rates["float32"], 2),
                           "date": str(date.today()), "machine": machine()}), flush=True)
