@@ -72,6 +72,13 @@ def _muon_runs(widths=(32, 128, 128), rate=0.12, smoothing=0.2, cpu=XEON, **vari
             and {k: r["recipe"][k] for k in VARIANT_KEYS if k in r["recipe"]} == variant]
 
 
+def _seed_0(**filters):
+    """(epochs, test accuracy with flips and translations) of the latest seed-0 run among
+    ``_muon_runs(**filters)``."""
+    run = [r for r in _muon_runs(**filters) if r["seed"] == 0][-1]
+    return run["epochs"], run["test_accuracy_flips_shifts"]
+
+
 def test_notebook_03_ten_minute_results_are_the_benchmarks():
     rows = _ten_minute_runs()
     vgg = [r for r in rows if r["network"] == "vgg7_w16"
@@ -93,30 +100,25 @@ def test_notebook_03_ten_minute_results_are_the_benchmarks():
 
 
 def test_notebook_03_single_run_variants_are_the_benchmarks():
-    def seed_0(**variant):
-        run = [r for r in _muon_runs(**variant) if r["seed"] == 0][-1]
-        return run["epochs"], run["test_accuracy_flips_shifts"]
-
     expected = {
         "with lookahead (the Muon row)": {
-            "unchanged": seed_0(),
-            "airbench94's full width, 64-256-256": seed_0(widths=(64, 256, 256)),
-            "random 24 x 24 crops for the first half": seed_0(small_crops=[24, 0.5]),
-            "warm-up over 5 % of the time, not 23 %": seed_0(warmup_fraction=0.05)},
+            "unchanged": _seed_0(),
+            "airbench94's full width, 64-256-256": _seed_0(widths=(64, 256, 256)),
+            "random 24 x 24 crops for the first half": _seed_0(small_crops=[24, 0.5]),
+            "warm-up over 5 % of the time, not 23 %": _seed_0(warmup_fraction=0.05)},
         "without lookahead (the last row)": {
-            "unchanged": seed_0(lookahead=False),
-            "pool first in stages 2 and 3": seed_0(lookahead=False, pool_first=[2, 3]),
-            "no warm-up": seed_0(lookahead=False, warmup_fraction=0),
-            "Muon at 0.16, not 0.12": seed_0(rate=0.16, lookahead=False),
-            "label smoothing 0.1, not 0.2": seed_0(smoothing=0.1, lookahead=False)},
+            "unchanged": _seed_0(lookahead=False),
+            "pool first in stages 2 and 3": _seed_0(lookahead=False, pool_first=[2, 3]),
+            "no warm-up": _seed_0(lookahead=False, warmup_fraction=0),
+            "Muon at 0.16, not 0.12": _seed_0(rate=0.16, lookahead=False),
+            "label smoothing 0.1, not 0.2": _seed_0(smoothing=0.1, lookahead=False)},
     }
     assert quoted("03_cifar10_cnn.ipynb", "VARIANTS") == expected
 
 
 def test_notebook_03_second_machine_runs_are_the_benchmarks():
     def seed_0(**variant):
-        run = [r for r in _muon_runs(cpu=EPYC, lookahead=False, **variant) if r["seed"] == 0][-1]
-        return run["epochs"], run["test_accuracy_flips_shifts"]
+        return _seed_0(cpu=EPYC, lookahead=False, **variant)
 
     bf16 = {"precision": "mixed_bfloat16"}
     assert quoted("03_cifar10_cnn.ipynb", "EPYC") == {
