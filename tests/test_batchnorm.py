@@ -53,7 +53,7 @@ def test_inference_equals_keras_and_training_uses_the_fused_kernel():
 
 
 def test_mixed_bfloat16_training_equals_keras_on_the_fused_kernel():
-    from cnnlab.recipes import dtype_policy
+    from cnnlab.precision import dtype_policy
 
     with dtype_policy("mixed_bfloat16"):
         keras_bn, ours = pair()

@@ -126,6 +126,17 @@ def test_clock_schedule_follows_time_and_stops_mid_epoch(monkeypatch):
     assert rates[-1] < 0.02
 
 
+def test_clock_schedule_too_short_for_one_step_says_so(monkeypatch):
+    monkeypatch.setattr(callbacks, "time", FakeTime())  # a step takes 0.5 s here
+    x = np.zeros((16, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"budget of 0.3 s was used up by the first step.*at "
+                                         r"least 60 s"):
+        model.fit(x, np.zeros(16, "int32"), epochs=2, batch_size=8, verbose=0,
+                  callbacks=[ClockSchedule(0.3, 0.5)])
+
+
 def fit_on_fake_clock(monkeypatch, seconds, fake_time):
     """Train a tiny model in epochs of 8 batches under ``ClockSchedule(seconds)``, with time
     read from ``fake_time``. Returns the clock and the number of epochs begun."""

@@ -4,12 +4,13 @@ shapes, strides, paddings and dilations (hypothesis draws at least 100 of each).
 import keras
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cnnlab.conv_numpy import conv2d, pool2d
 
 TOL = 1e-5
+TORCH = keras.backend.backend() == "torch"
 CONFIGS = settings(max_examples=120, deadline=None, derandomize=True)
 
 
@@ -49,12 +50,24 @@ def test_conv2d_equals_keras(case):
        w=st.integers(4, 13), c=st.integers(1, 3), padding=st.sampled_from(["valid", "same"]),
        mode=st.sampled_from(["max", "average"]), seed=st.integers(0, 2**16))
 def test_pool2d_equals_keras(pool, stride, h, w, c, padding, mode, seed):
+    # Keras on PyTorch averages uneven "same" padding wrongly (test below): compare the rest
+    assume(not (TORCH and mode == "average" and padding == "same"))
     x = np.random.default_rng(seed).uniform(-1, 1, (2, h, w, c)).astype("float32")
     cls = keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D
     expected = keras.ops.convert_to_numpy(cls(pool, strides=stride, padding=padding)(x))
     got = pool2d(x, pool, stride, padding=padding, mode=mode)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=TOL, rtol=0)
+
+
+@pytest.mark.skipif(not TORCH, reason="a PyTorch-backend bug")
+@pytest.mark.xfail(strict=True, reason="keras-team/keras#18452: torch pads uneven 'same' "
+                   "windows evenly and averages the padding in; remove when Keras is fixed")
+def test_pool2d_same_average_on_torch_is_a_keras_bug():
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 4, 4, 1)).astype("float32")
+    expected = keras.ops.convert_to_numpy(keras.layers.AveragePooling2D(3, 2, "same")(x))
+    np.testing.assert_allclose(pool2d(x, 3, 2, padding="same", mode="average"), expected,
+                               atol=TOL, rtol=0)
 
 
 def test_conv2d_by_hand():

@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 import cnnlab
 from cnnlab.envinfo import accelerators
@@ -21,3 +22,21 @@ def test_machine_describes_the_run():
     m = machine()
     assert m["cores"] >= 1 and m["cpu"] and m["keras"] == keras.__version__
     assert m["backend"].startswith(keras.backend.backend())
+
+
+def test_machine_names_the_instruction_set():
+    from cnnlab.envinfo import machine
+
+    assert machine()["isa"]
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ("fpu sse2 avx avx2 fma", "AVX2"),  # AMD Zen 2
+    ("avx2 avx512f avx512bw avx512_bf16", "AVX2 AVX-512 AVX512-BF16"),  # AMD Zen 4
+    ("avx2 avx512f avx512_bf16 amx_bf16 amx_tile", "AVX2 AVX-512 AVX512-BF16 AMX"),
+    ("fp asimd", "no AVX2"),  # an ARM CPU
+])
+def test_isa_from_cpu_flags(flags, expected):
+    from cnnlab.envinfo import isa
+
+    assert isa(flags) == expected

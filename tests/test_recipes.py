@@ -152,3 +152,12 @@ def test_airbench_recipe_with_muon(fast_mode):
         if isinstance(layer, keras.layers.Conv2D) and layer.kernel.trainable:
             norm = np.linalg.norm(np.asarray(layer.kernel))
             assert norm == pytest.approx(layer.filters ** 0.5, rel=0.01), layer.name
+
+
+@pytest.mark.parametrize("minutes", [0, -1])
+def test_a_budget_of_no_time_is_refused(fast_mode, minutes):
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    for train in (recipes.train_cifar_modern, recipes.train_cifar_airbench):
+        with pytest.raises(ValueError, match="minutes is the training-time budget and must be "
+                                             "more than 0"):
+            train(x[:64], y[:64], epochs=1, minutes=minutes)

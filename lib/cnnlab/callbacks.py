@@ -164,6 +164,10 @@ class ClockSchedule(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         now = self.elapsed()
         self._step += 1
+        if self._step == 1 and now >= self.seconds:
+            raise ValueError(f"the training-time budget of {self.seconds:g} s was used up by the "
+                             f"first step alone ({now:.1f} s, compiling included): give a "
+                             f"budget of at least {max(10 * now, 60):.0f} s.")
         if self._step > 1:  # training's very first step also builds the graph, once
             kind = "first" if self._first else "other"
             self.longest[kind] = max(self.longest[kind], now - self._previous)

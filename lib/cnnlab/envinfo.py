@@ -56,15 +56,34 @@ def environment_line(*sources) -> str:
     return " | ".join(parts)
 
 
-def machine() -> dict:
-    """What a benchmark ran on, for its JSON line."""
-    import keras
+# CPU flags (Linux's names) that decide how fast a CPU trains, from the oldest to the newest
+ISA_FLAGS = (("avx2", "AVX2"), ("avx512f", "AVX-512"), ("avx512_bf16", "AVX512-BF16"),
+             ("amx_bf16", "AMX"))
 
-    cpu = platform.processor() or platform.machine()
+
+def isa(flags: str) -> str:
+    """The vector extensions named in a /proc/cpuinfo ``flags`` line that matter here:
+    ``"AVX2 AVX-512 AVX512-BF16"``, or ``"no AVX2"`` on an older or non-x86 CPU."""
+    have = set(flags.split())
+    names = [name for flag, name in ISA_FLAGS if flag in have]
+    return " ".join(names) or "no AVX2"
+
+
+def _cpuinfo(key: str) -> str | None:
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+            return next(line.split(":", 1)[1].strip() for line in f
+                        if line.split(":", 1)[0].strip() == key)
     except (OSError, StopIteration):
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "accelerators": accelerators(),
+        return None
+
+
+def machine() -> dict:
+    """What a benchmark ran on, for its JSON line: the CPU's name and instruction set."""
+    import keras
+
+    flags = _cpuinfo("flags")
+    return {"cpu": _cpuinfo("model name") or platform.processor() or platform.machine(),
+            "isa": isa(flags) if flags is not None else platform.machine(),
+            "cores": os.cpu_count(), "accelerators": accelerators(),
             "backend": backend_version(), "keras": keras.__version__}

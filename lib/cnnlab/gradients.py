@@ -44,7 +44,7 @@ def gradient_function(objective: Callable) -> Callable:
 
         def run(x, *args):
             value, grad = step(np.asarray(x, np.float32), *args)
-            return float(value), np.asarray(grad)
+            return float(value), np.array(grad)  # a writable copy: JAX's buffer is read-only
 
         return run
     if backend == "torch":

@@ -73,9 +73,10 @@ class Muon(ScaledSGD):
         if len(variable.shape) != 4:
             return super().update_step(gradient, variable, learning_rate)
         ops = keras.ops
+        gradient = ops.convert_to_tensor(gradient)  # NumPy gradients do not mix with torch's
         buffer = self.buffers[self._get_variable_index(variable)]
-        self.assign(buffer, self.kernel_momentum * buffer + gradient)
-        step = gradient + self.kernel_momentum * buffer  # Nesterov
+        self.assign(buffer, ops.add(self.kernel_momentum * buffer, gradient))
+        step = ops.add(gradient, self.kernel_momentum * buffer)  # Nesterov
         filters = variable.shape[-1]
         self.assign(variable, variable * (filters ** 0.5 / ops.sqrt(ops.sum(ops.square(variable)))))
         self.assign_sub(variable, ops.cast(learning_rate, variable.dtype) * self.kernel_rate

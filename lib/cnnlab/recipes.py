@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import keras
 
 from . import models, training
+from . import precision as precisions
 from .augment import AugmentedImages
 from .callbacks import ClockSchedule, Lookahead
 from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
 
-PRECISIONS = ("float32", "mixed_bfloat16")
 
-
-@contextlib.contextmanager
-def dtype_policy(precision):
-    """Keras's global dtype policy set to ``precision`` (one of :data:`PRECISIONS`) while
-    layers are built in the block; they keep it after."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision is one of {PRECISIONS}, got {precision!r}.")
-    before = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(precision)
-    try:
-        yield
-    finally:
-        keras.config.set_dtype_policy(before)
+def _minutes(minutes):
+    if not minutes > 0:
+        raise ValueError(f"minutes is the training-time budget and must be more than 0, got "
+                         f"{minutes!r}; pass None to train for the given epochs instead.")
+    return minutes
 
 
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
@@ -36,15 +27,15 @@ def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.
     shifts of up to ``shift`` x 28 (about 2) pixels while training.
 
     ``x_train``: float images (N, 28, 28, 1) in [0, 1]. Returns ``(model, history, logger)``.
-    ``steps_per_execution`` runs several batches per call into TensorFlow: for a network this
-    small, Python's per-step overhead is a large share of the time.
+    Several batches run per call into the backend (:func:`training.batches_per_call`): for a
+    network this small, Python's per-step overhead is a large share of the time.
     """
     keras.utils.set_random_seed(seed)
     model = models.lenet5("relu", "max", input_shape=tuple(x_train.shape[1:]), shift=shift)
     steps = epochs * math.ceil(len(x_train) / batch_size)
     model.compile(keras.optimizers.Adam(training.warmup_cosine(peak_lr, steps)),
                   "sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=8)
+                  steps_per_execution=training.batches_per_call(8))
     history, logger = training.fit(model, x_train, y_train, epochs=epochs,
                                    batch_size=batch_size, validation=validation,
                                    log_every=log_every)
@@ -89,7 +80,7 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
                               seed=seed)
     shape = tuple(x_train_u8.shape[1:])
     model = build(shape) if build else models.cifar_resnet9(width, input_shape=shape)
-    clock = ClockSchedule(60 * minutes, peak_lr) if minutes else None
+    clock = ClockSchedule(60 * _minutes(minutes), peak_lr) if minutes is not None else None
     if optimizer is None:
         optimizer = keras.optimizers.SGD(
             0.0 if clock else training.warmup_cosine(peak_lr, epochs * len(batches)),
@@ -100,18 +91,30 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
             if isinstance(layer, keras.layers.BatchNormalization) for w in layer.trainable_weights])
     model.compile(optimizer,
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
-                  metrics=["accuracy"], steps_per_execution=8)
+                  metrics=["accuracy"], steps_per_execution=training.batches_per_call(8))
     history, logger = training.fit(model, batches, epochs=epochs, log_every=log_every,
                                    callbacks=[clock, *callbacks] if clock else callbacks,
                                    images_per_epoch=len(x_train_u8))
     return model, history, logger
 
 
+def airbench_precision(widths, activation="silu", pool_first=(), image_shape=(32, 32, 3)):
+    """The precision that trains :func:`models.cifar_airbench` faster on this machine, and the
+    probe's figures (:func:`cnnlab.precision.choose`; remembered per machine and network)."""
+    def build():
+        return models.cifar_airbench(tuple(widths), input_shape=tuple(image_shape),
+                                     activation=activation, pool_first=pool_first)
+
+    name = f"airbench {'-'.join(map(str, widths))} {activation} pool_first={tuple(pool_first)}"
+    decision = precisions.choose(build, name)
+    return decision["precision"], decision
+
+
 def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=10,
                          batch_size=1024, momentum=0.85, weight_decay=0.0089, shift_rate=64.0,
                          label_smoothing=0.2, shift=2, flip="alternate", activation="silu",
                          lookahead=True, warmup_fraction=0.23, muon_rate=None, minutes=None,
-                         small_crops=None, pool_first=(), precision="float32", callbacks=(),
+                         small_crops=None, pool_first=(), precision="auto", callbacks=(),
                          log_every=1, seed=0, whiten_images=5000):
     """Keller Jordan's airbench94 recipe on :func:`models.cifar_airbench`: the whitening
     layer set from the first ``whiten_images`` images, Nesterov SGD at momentum 0.85 with
@@ -138,7 +141,12 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
 
     ``precision="mixed_bfloat16"`` computes in bfloat16 (the weights stay float32): faster on
     CPUs with fast bf16 arithmetic, slower on others (``benchmarks/bench_precision.py``).
+    ``"auto"`` (the default) takes whichever a short probe of this network on this machine
+    finds faster (:mod:`cnnlab.precision`); ``logger.precision`` tells which, and why.
     """
+    precisions.check(precision)
+    if minutes is not None:
+        _minutes(minutes)  # before the precision probe
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
     crop = None
@@ -152,13 +160,19 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
         def crop():  # the crops' size for the next batch
             done = clock.fraction() if clock else batches.epoch / epochs
             return size if done < until else None
-    with dtype_policy(precision):
+    decision = None
+    if precision == "auto":
+        precision, decision = airbench_precision(widths, activation, pool_first,
+                                                 x_train_u8.shape[1:])
+        keras.utils.set_random_seed(seed)  # the same weights whether or not the probe ran
+    with precisions.dtype_policy(precision):
         model = models.cifar_airbench(tuple(widths), input_shape=shape, activation=activation,
                                       pool_first=pool_first)
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
     peak_lr = 1.5 * batch_size / 1024
-    clock = ClockSchedule(60 * minutes, peak_lr, warmup_fraction) if minutes else None
+    clock = (ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction)
+             if minutes is not None else None)
     batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
                               seed=seed, crop=crop)
     steps = epochs * len(batches)
@@ -171,7 +185,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
                   keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   # batches of 1,024 already amortise Python's per-call cost; short calls let
                   # the clock stop close to its budget
-                  metrics=["accuracy"], steps_per_execution=2)
+                  metrics=["accuracy"], steps_per_execution=training.batches_per_call(2))
     extra = [clock] if clock else []
     if lookahead:
         # airbench's average forgets at 0.95 per step of 1,024 images: keep that pace per image
@@ -181,4 +195,5 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     history, logger = training.fit(model, batches, epochs=epochs, log_every=log_every,
                                    callbacks=[*extra, *callbacks],
                                    images_per_epoch=len(x_train_u8))
+    logger.precision = {"precision": precision, "auto": decision}
     return model, history, logger

@@ -38,6 +38,12 @@ def warmup_cosine(peak_lr: float, total_steps: int, warmup_fraction: float = 0.2
         warmup_target=peak_lr if warmup else None, warmup_steps=warmup)
 
 
+def batches_per_call(n: int) -> int:
+    """``steps_per_execution`` for ``compile``: ``n`` batches per call into the backend, which
+    spares small networks Python's per-step cost. PyTorch's backend takes one at a time."""
+    return 1 if keras.backend.backend() == "torch" else n
+
+
 def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every=1,
         callbacks=(), images_per_epoch=None):
     """``model.fit`` with one log line per epoch and no progress bar.

@@ -1,0 +1,80 @@
+"""precision="auto": a timed probe picks float32 or mixed bf16, remembered per machine."""
+
+import json
+
+import keras
+import pytest
+
+import cnnlab
+from cnnlab import precision, recipes
+
+
+@pytest.fixture
+def cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("CNNLAB_CACHE_DIR", str(tmp_path))
+    return tmp_path / "precision.json"
+
+
+def tiny():
+    return keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3),
+                             keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10)])
+
+
+def test_unknown_precision_names_the_valid_ones():
+    with pytest.raises(ValueError, match=r"one of \('auto', 'float32', 'mixed_bfloat16'\)"):
+        precision.check("float16")
+    with pytest.raises(ValueError, match="precision is one of"):
+        with precision.dtype_policy("auto"):  # a policy must be a real one
+            pass
+
+
+def test_probe_times_both_and_the_decision_is_cached(cache, monkeypatch):
+    first = precision.choose(tiny, "tiny")
+    assert not first["cached"]
+    assert set(first["img_s"]) == {"float32", "mixed_bfloat16"}
+    assert all(v > 0 for v in first["img_s"].values())
+    assert first["precision"] == max(first["img_s"], key=first["img_s"].get)
+    assert keras.config.dtype_policy().name == "float32"  # the probe puts the policy back
+    stored = json.loads(cache.read_text())
+    assert stored[first["key"]]["precision"] == first["precision"]
+    assert "tiny" in first["key"] and cnnlab.envinfo.machine()["isa"] in first["key"]
+
+    def no_probe(build):
+        raise AssertionError("probed again")
+
+    monkeypatch.setattr(precision, "probe", no_probe)
+    again = precision.choose(tiny, "tiny")
+    assert again["cached"] and again["precision"] == first["precision"]
+    with pytest.raises(AssertionError, match="probed again"):
+        precision.choose(tiny, "another network")
+
+
+@pytest.mark.parametrize("speeds, expected", [({"float32": 316, "mixed_bfloat16": 33}, "float32"),
+                                              ({"float32": 1514, "mixed_bfloat16": 2173},
+                                               "mixed_bfloat16")])
+def test_the_faster_precision_wins(cache, monkeypatch, speeds, expected):
+    monkeypatch.setattr(precision, "probe", lambda build: speeds)
+    decision = precision.choose(tiny, "tiny")
+    assert decision["precision"] == expected and decision["img_s"] == speeds
+
+
+def test_a_damaged_cache_is_probed_again(cache, monkeypatch):
+    cache.write_text("{not json")
+    monkeypatch.setattr(precision, "probe", lambda build: {"float32": 2, "mixed_bfloat16": 1})
+    assert precision.choose(tiny, "tiny")["precision"] == "float32"
+    assert json.loads(cache.read_text())  # rewritten whole
+
+
+def test_airbench_recipe_defaults_to_auto(fast_mode, cache, monkeypatch):
+    monkeypatch.setattr(precision, "probe", lambda build: {"float32": 1, "mixed_bfloat16": 2})
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    model, _, logger = recipes.train_cifar_airbench(x[:128], y[:128], widths=(8, 16, 16),
+                                                    epochs=1, batch_size=64, whiten_images=128)
+    assert logger.precision["precision"] == "mixed_bfloat16"
+    assert logger.precision["auto"]["img_s"] == {"float32": 1, "mixed_bfloat16": 2}
+    assert model.get_layer("stage2_1_conv").compute_dtype == "bfloat16"
+    assert keras.config.dtype_policy().name == "float32"
+    _, _, fixed = recipes.train_cifar_airbench(x[:128], y[:128], widths=(8, 16, 16), epochs=1,
+                                               batch_size=64, whiten_images=128,
+                                               precision="float32")
+    assert fixed.precision == {"precision": "float32", "auto": None}
