@@ -38,7 +38,7 @@ def built():
         chromium.close()
 
 
-def shot_name(path):  # noqa: N802
+def shot_name(path):
     return path.replace("/", "_").replace(".html", ".png")
 
 
