@@ -29,7 +29,8 @@ ifdef CNNLAB_DATA_DIR
 export CNNLAB_DATA_DIR := $(abspath $(CNNLAB_DATA_DIR))
 endif
 
-.PHONY: lab test unit notebooks execute bench lint clean venv backend wheels gpu-check test-lowest
+.PHONY: lab test unit notebooks execute bench lint clean venv backend wheels gpu-check test-lowest \
+  slides site
 
 venv: $(STAMP)
 
@@ -75,8 +76,22 @@ lab: backend $(LAB_SETTINGS)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The decks and the course site need Playwright for their browser test (tests/test_site.py,
+# with Debian's chromium) and the npm packages that tools/site/vendor.py fetches.
+SITE_STAMP := $(VENV)/.cnnlab-site
+$(SITE_STAMP): $(STAMP) requirements/site.txt
+	$(BIN)/python -m pip install --quiet -r requirements/site.txt
+	touch $@
+
+# From the committed notebooks, not re-executed: build/slides/ (reveal.js) and build/site/.
+slides: $(STAMP) $(SITE_STAMP)
+	$(BIN)/python tools/site/make_site.py slides
+
+site: $(STAMP) $(SITE_STAMP)
+	$(BIN)/python tools/site/make_site.py site
+
 # Fast mode: the committed subsets in data/, tiny budgets, every notebook under nbval.
-test: lint backend
+test: lint backend $(SITE_STAMP)
 	CNNLAB_FAST=1 $(BIN)/python -m pytest
 
 unit: backend
@@ -93,6 +108,7 @@ execute: backend
 	  env -u CNNLAB_FAST $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=3600 "$$nb" || exit 1; \
 	done
+	$(BIN)/python tools/slides_metadata.py
 
 bench: backend
 	@for s in benchmarks/bench_*.py; do echo "== $$s"; $(BIN)/python "$$s" || exit 1; done

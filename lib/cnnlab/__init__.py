@@ -5,8 +5,11 @@ plots and training logs.
 """
 
 from .datasets import Dataset, DataSource, DataUnavailableError, load_cifar10, load_mnist
+from .display import light_figures
 from .envinfo import environment_line
 from .modes import Budget, budget, is_fast, mode
+
+light_figures()  # in a Jupyter kernel, photographic figures go out as JPEG (cnnlab.display)
 
 __version__ = "0.1.0"
 
