@@ -26,6 +26,8 @@ def test_workflow_runs_the_readme_command_per_backend():
     backends = re.search(r"backend: \[(.*?)\]", workflow).group(1).replace(" ", "").split(",")
     assert backends == ["tensorflow", "jax", "torch"]
     run = re.findall(r"- run: (.*)", workflow)
-    assert run == ["make test BACKEND=${{ matrix.backend }}"]
+    assert run == ["make test BACKEND=${{ matrix.backend }}", "make test-lowest"]
+    commands = readme_test_commands()
+    assert "make test-lowest" in commands
     for backend in backends[1:]:
-        assert f"make test BACKEND={backend}" in readme_test_commands()
+        assert f"make test BACKEND={backend}" in commands
