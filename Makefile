@@ -18,7 +18,7 @@ endif
 export KERAS_BACKEND := $(BACKEND)
 BACKEND_STAMP := $(if $(filter tensorflow,$(BACKEND)),$(STAMP),$(VENV)/.cnnlab-$(BACKEND))
 # PyPI's Linux torch brings GBs of CUDA libraries: take the CPU build from PyTorch's index
-# (TORCH_INDEX= to use PyPI's, e.g. on a CUDA machine).
+# (a CUDA machine: see the README's Backends and GPUs).
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 # Jupyter refuses to run as root (containers, cloud VMs) unless told.
 USER_ID ?= $(shell id -u)
@@ -31,6 +31,9 @@ endif
 
 .PHONY: lab test unit notebooks execute bench lint clean venv backend wheels gpu-check test-lowest \
   slides site
+
+# One pip at a time into .venv, whatever -j says.
+.NOTPARALLEL:
 
 venv: $(STAMP)
 
@@ -64,10 +67,14 @@ $(VENV)/.cnnlab-torch: $(STAMP) requirements/torch.txt
 	touch $@
 
 # Every target that runs Keras checks first that the backend imports, with the fix if not.
+INSTALL_HINT_tensorflow := -r requirements.txt
+INSTALL_HINT_jax := -r requirements/jax.txt
+INSTALL_HINT_torch := -r requirements/torch.txt --extra-index-url $(TORCH_INDEX)
 backend: $(BACKEND_STAMP)
-	@$(BIN)/python -c 'import $(BACKEND)' 2>/dev/null || { \
-	  echo "BACKEND=$(BACKEND): its packages do not import in $(VENV)."; \
-	  echo "Install them with: $(BIN)/python -m pip install -r requirements/$(BACKEND).txt"; \
+	@$(BIN)/python -c 'import $(BACKEND)' 2>$(VENV)/.backend-error || { \
+	  tail -n 1 $(VENV)/.backend-error; \
+	  echo "BACKEND=$(BACKEND): its packages do not import in $(VENV). Install them with:"; \
+	  echo "  $(BIN)/python -m pip install $(INSTALL_HINT_$(BACKEND))"; \
 	  echo "(backends: $(BACKENDS))"; exit 1; }
 
 lab: backend $(LAB_SETTINGS)
@@ -116,7 +123,11 @@ bench: backend
 # The lowest versions pyproject.toml's ranges allow (Colab's stack is older than the pins), in a
 # venv of their own, under the fast suite.
 LOWEST := .venv-lowest
+test-lowest: export KERAS_BACKEND := tensorflow
 test-lowest:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "The course needs Python 3.11 or newer; run e.g.: make test-lowest PYTHON=python3.11"; \
+	  exit 1; }
 	rm -rf $(LOWEST)
 	$(PYTHON) -m venv $(LOWEST)
 	grep -v -E "^($$(sed -n 's/==.*//p' requirements/lowest.txt | paste -sd'|'))==" \

@@ -121,7 +121,7 @@ def main():
         args.model = "airbench"
         args.best = True
         for flag, value in BEST.items():
-            if getattr(args, flag) in (None, False):
+            if getattr(args, flag) is None or getattr(args, flag) is False:
                 setattr(args, flag, value)
     else:
         args.best = False
@@ -150,13 +150,7 @@ def main():
     if (args.muon is not None and args.muon <= 0) or not 0 <= (args.warmup or 0) < 1:
         parser.error("--muon must be positive and --warmup in [0, 1)")
     if args.model == "airbench":
-        precision = args.precision or "auto"
-        if precision == "auto":  # probed once per machine; the recipe reads the same cache
-            precision, decision = recipes.airbench_precision(
-                args.widths or AIRBENCH_WIDTHS, args.activation, tuple(args.pool_first or ()))
-            recipe["precision_probe"] = decision["img_s"]
-        widths = args.widths or (BEST_WIDTHS[precision] if args.best else AIRBENCH_WIDTHS)
-        recipe.update(widths=list(widths), activation=args.activation, batch_size=batch,
+        recipe.update(activation=args.activation, batch_size=batch,
                       flip=True if args.flip == "random" else "alternate")
         if args.muon is not None:
             recipe["muon_rate"] = args.muon
@@ -171,7 +165,6 @@ def main():
             recipe["small_crops"] = [int(size), until]
         if args.pool_first:
             recipe["pool_first"] = sorted(set(args.pool_first))
-        recipe["precision"] = precision
     else:
         if args.precision is not None:
             parser.error("--precision applies to --model airbench only")
@@ -185,6 +178,14 @@ def main():
         parser.error("--train-images must be between 1 and 50000")
     if cnnlab.is_fast():
         parser.error("this benchmark measures full mode: unset CNNLAB_FAST")
+    if args.model == "airbench":  # after every check: the probe takes a while
+        precision = args.precision or "auto"
+        if precision == "auto":  # probed once per machine; the recipe reads the same cache
+            precision, decision = recipes.airbench_precision(
+                args.widths or AIRBENCH_WIDTHS, args.activation, recipe.get("pool_first", ()))
+            recipe["precision_probe"] = decision["img_s"]
+        widths = args.widths or (BEST_WIDTHS[precision] if args.best else AIRBENCH_WIDTHS)
+        recipe.update(widths=list(widths), precision=precision)
 
     (x_train, y_train), (x_test, y_test), _, source = cnnlab.load_cifar10()
     n_train = args.train_images

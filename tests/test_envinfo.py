@@ -25,9 +25,15 @@ def test_machine_describes_the_run():
 
 
 def test_machine_names_the_instruction_set():
-    from cnnlab.envinfo import machine
+    import platform
+    from pathlib import Path
 
-    assert machine()["isa"]
+    from cnnlab.envinfo import isa, machine
+
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = [line.split(":", 1)[1] for line in cpuinfo.read_text().splitlines()
+             if line.split(":", 1)[0].strip() == "flags"] if cpuinfo.exists() else []
+    assert machine()["isa"] == (isa(flags[0]) if flags else platform.machine())
 
 
 @pytest.mark.parametrize("flags, expected", [

@@ -25,6 +25,7 @@ def test_times_a_notebook_and_names_the_device(tmp_path):
     assert "Keras" in out.stdout and "on jax" in out.stdout and "device: " in out.stdout
     record = json.loads((tmp_path / "times.jsonl").read_text().splitlines()[-1])
     assert record["backend"] == "jax" and record["mode"] == "fast"
+    assert record["accelerators"] == [] and "no accelerator: jax sees none" in out.stdout
     (name, result), = record["notebooks"].items()
     assert name == "01_convolution_basics" and result["status"] == "ok"
     assert result["seconds"] > 0

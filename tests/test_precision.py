@@ -78,3 +78,26 @@ def test_airbench_recipe_defaults_to_auto(fast_mode, cache, monkeypatch):
                                                batch_size=64, whiten_images=128,
                                                precision="float32")
     assert fixed.precision == {"precision": "float32", "auto": None}
+
+
+def test_refresh_probes_again(cache, monkeypatch):
+    speeds = iter([{"float32": 2, "mixed_bfloat16": 1}, {"float32": 1, "mixed_bfloat16": 2}])
+    monkeypatch.setattr(precision, "probe", lambda build: next(speeds))
+    assert precision.choose(tiny, "tiny")["precision"] == "float32"
+    monkeypatch.setenv("CNNLAB_PRECISION_REFRESH", "1")
+    assert precision.choose(tiny, "tiny")["precision"] == "mixed_bfloat16"
+    monkeypatch.delenv("CNNLAB_PRECISION_REFRESH")
+    again = precision.choose(tiny, "tiny")  # the refreshed decision was stored
+    assert again["cached"] and again["precision"] == "mixed_bfloat16"
+
+
+def test_a_read_only_cache_only_warns(cache, monkeypatch):
+    monkeypatch.setattr(precision, "probe", lambda build: {"float32": 2, "mixed_bfloat16": 1})
+    monkeypatch.setattr(precision, "_cache_file", lambda: cache.parent / "no" / "x" / "p.json")
+    monkeypatch.setattr(precision, "atomic_path", _failing_atomic_path)
+    with pytest.warns(UserWarning, match="could not remember the precision"):
+        assert precision.choose(tiny, "tiny")["precision"] == "float32"
+
+
+def _failing_atomic_path(path):
+    raise PermissionError(13, "Permission denied", str(path))

@@ -73,8 +73,10 @@ def test_airbench_recipe(fast_mode):
 
     (x, y), _, _, _ = cnnlab.load_cifar10()
     x, y = x[:512], y[:512]
+    # float32 here and below: precision="auto" times the machine (tests/test_precision.py)
     model, history, _ = recipes.train_cifar_airbench(x, y, widths=(8, 16, 16), epochs=3,
-                                                     batch_size=64, whiten_images=256)
+                                                     batch_size=64, whiten_images=256,
+                                                     precision="float32")
     kernel, bias = whitening_filters(training.as_float_images(x[:256]))
     whiten = model.get_layer("whiten")
     np.testing.assert_allclose(np.asarray(whiten.kernel), kernel, rtol=1e-5)  # set, then frozen
@@ -83,7 +85,7 @@ def test_airbench_recipe(fast_mode):
     assert 0.1 < training.accuracy(model, training.as_float_images(x), y) <= 1
     clocked, history, log = recipes.train_cifar_airbench(x[:128], y[:128], widths=(4, 8, 8),
                                                          epochs=5000, batch_size=32, minutes=0.05,
-                                                         pool_first=[3])
+                                                         pool_first=[3], precision="float32")
     # the clock ends it, however fast the machine: 5,000 epochs take far longer than 3 s
     assert len(history.history["loss"]) < 5000 and log.train_seconds <= 3.0
     assert clocked.get_layer("stage3_1_conv").output.shape[1:3] == (3, 3)  # pooled first
@@ -104,7 +106,7 @@ def test_airbench_recipe_with_small_crops_first(fast_mode):
         patch.setattr(recipes, "AugmentedImages", Spy)
         model, history, _ = recipes.train_cifar_airbench(
             x, y, widths=(8, 16, 16), epochs=4, batch_size=64, whiten_images=256,
-            small_crops=(20, 0.5))
+            small_crops=(20, 0.5), precision="float32")
     # 4 batches an epoch: one drawn to learn their shapes, then 2 epochs of crops, 2 of images
     assert sizes[:9] == [(20, 20)] * 9 and sizes[9:17] == [(32, 32)] * 8
     assert model.input_shape == (None, None, None, 3)
@@ -144,7 +146,8 @@ def test_airbench_recipe_with_muon(fast_mode):
     (x, y), _, _, _ = cnnlab.load_cifar10()
     model, history, _ = recipes.train_cifar_airbench(x[:256], y[:256], widths=(8, 16, 16),
                                                      epochs=3, batch_size=64, whiten_images=256,
-                                                     muon_rate=0.24, lookahead=False)
+                                                     muon_rate=0.24, lookahead=False,
+                                                     precision="float32")
     assert isinstance(model.optimizer, Muon)
     assert model.optimizer.kernel_rate == pytest.approx(0.24 / (1.5 * 64 / 1024))
     assert history.history["loss"][-1] < history.history["loss"][0]

@@ -1,11 +1,14 @@
 """The course on whatever machine this is: the fast suite, then every notebook, timed.
 
 Made for a GPU machine that has JAX or PyTorch (with CUDA) but neither TensorFlow nor this
-repository's ``.venv``: it uses the Python that runs it. Install the small wheels first
-(``make wheels`` builds them: keras, cnnlab and the course's pure-Python packages)::
+repository's ``.venv``: it uses the Python that runs it. ``make wheels`` builds the small
+wheels to carry there (cnnlab, keras and the course's own pure-Python pins, without their
+dependencies); their dependencies come from that machine or from PyPI::
 
-    pip install --no-index --find-links build/wheels cnnlab keras   # or from PyPI when online
-    python tools/gpu_check.py                       # fast suite, then notebooks in full mode
+    pip install build/wheels/*.whl          # offline: add --no-deps, and check what is missing
+    python tools/gpu_check.py               # fast suite, then notebooks in full mode
+
+It names any package the run needs that is missing before it starts.
 
 It prints the device, each notebook's time and a JSON line (also written to ``--out``).
 ``--mode fast --no-suite --notebooks 01`` is the quick form the tests run on a CPU.
@@ -57,8 +60,10 @@ def missing(modules: dict) -> list[str]:
 
 def child_env(backend: str, mode: str, data_dir: str | None) -> dict:
     env = dict(os.environ, KERAS_BACKEND=backend)
-    # JAX would take 75 % of the GPU in the first process; the kernels need their share
+    # JAX and TensorFlow would take most of the GPU in the first process (pytest's); the
+    # notebooks' kernels need their share
     env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+    env.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
     env.pop("CNNLAB_FAST", None)
     if mode == "fast":
         env["CNNLAB_FAST"] = "1"
@@ -67,12 +72,14 @@ def child_env(backend: str, mode: str, data_dir: str | None) -> dict:
     return env
 
 
-def device_line(env: dict) -> str:
-    code = "from cnnlab.envinfo import environment_line; print(environment_line())"
+def devices(env: dict) -> tuple[str, list[str]]:
+    """The notebooks' environment line and the accelerators the backend sees."""
+    code = ("import json; from cnnlab.envinfo import accelerators, environment_line; "
+            "print(json.dumps([environment_line(), accelerators()]))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if out.returncode:
         sys.exit(f"cnnlab does not import on this backend:\n{out.stderr[-2000:]}")
-    return out.stdout.strip().splitlines()[-1]
+    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def run_suite(env: dict) -> tuple[float, int]:
@@ -101,6 +108,8 @@ def run_notebook(path: Path, env: dict, out_dir: Path) -> tuple[float, str]:
         status = "ok"
     except CellExecutionError as err:
         status = "error: " + str(err).strip().splitlines()[-1][:300]
+    except Exception as err:  # a dead kernel (out of memory), a time-out: note it, go on
+        status = f"error: {type(err).__name__}: {str(err).strip()[:300]}"
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -138,10 +147,13 @@ def main(argv=None) -> int:
         notebooks = [known[n.zfill(2)] for n in args.notebooks]
 
     env = child_env(backend, args.mode, args.data_dir)
-    device = device_line(env)
+    device, accelerators = devices(env)
     print(f"== {device}", flush=True)
+    if not accelerators:
+        print(f"== no accelerator: {backend} sees none, so this run measures the CPU",
+              flush=True)
     record = {"date": dt.date.today().isoformat(), "environment": device, "backend": backend,
-              "mode": args.mode, "notebooks": {}}
+              "accelerators": accelerators, "mode": args.mode, "notebooks": {}}
     failed = False
     if not args.no_suite:
         seconds, code = run_suite(env)

@@ -105,7 +105,8 @@ def airbench_precision(widths, activation="silu", pool_first=(), image_shape=(32
         return models.cifar_airbench(tuple(widths), input_shape=tuple(image_shape),
                                      activation=activation, pool_first=pool_first)
 
-    name = f"airbench {'-'.join(map(str, widths))} {activation} pool_first={tuple(pool_first)}"
+    name = (f"airbench {'-'.join(map(str, widths))} {activation} "
+            f"pool_first={tuple(sorted(pool_first))} input={tuple(image_shape)}")
     decision = precisions.choose(build, name)
     return decision["precision"], decision
 
