@@ -87,12 +87,11 @@ def choose(build, name: str, *, refresh: bool = False) -> dict:
     per machine and network."""
     key = _key(name)
     refresh = refresh or os.environ.get("CNNLAB_PRECISION_REFRESH") == "1"
-    cached = {} if refresh else _read_cache()
-    if key in cached:
-        return {**cached[key], "key": key, "cached": True}
+    everything = _read_cache()
+    if key in everything and not refresh:
+        return {**everything[key], "key": key, "cached": True}
     speeds = probe(build)
     decision = {"precision": max(PRECISIONS, key=speeds.get), "img_s": speeds}
-    everything = _read_cache()
     everything[key] = decision
     try:
         with atomic_path(_cache_file()) as tmp:
@@ -101,11 +100,3 @@ def choose(build, name: str, *, refresh: bool = False) -> dict:
         warnings.warn(f"could not remember the precision in {_cache_file()}: {err}",
                       stacklevel=2)
     return {**decision, "key": key, "cached": False}
-
-
-def resolve(precision, build, name: str) -> tuple[str, dict | None]:
-    """``precision`` as a policy name, and the probe's decision when it was ``"auto"``."""
-    if check(precision) != "auto":
-        return precision, None
-    decision = choose(build, name)
-    return decision["precision"], decision
