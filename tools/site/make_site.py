@@ -131,7 +131,8 @@ def home_page(readme: str) -> str:
     table = [row for row in results[1].splitlines()
              if not row.startswith("| ") or "**" in row.split("|")[2] or row.startswith("| figure")]
     results_md = (f"{results[0]}\n\nThe figures the README sets in bold; all of them, with "
-                  f"their machines, are in [the README]({REPO_URL}#results).\n\n"
+                  f"their machines, are in [benchmarks/RESULTS.md]"
+                  f"({REPO_URL}/blob/main/benchmarks/RESULTS.md).\n\n"
                   + "\n".join(table))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
     return env.get_template("home.html.j2").render(
