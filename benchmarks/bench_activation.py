@@ -12,12 +12,10 @@ each activation's speed relative to exact GELU.
 import argparse
 import json
 import statistics
-from datetime import date
 
 import keras
 
-from cnnlab import models
-from cnnlab.envinfo import machine
+from cnnlab import models, records
 from cnnlab.speed import compare_training_speed
 
 
@@ -49,7 +47,7 @@ def main():
                       "median_img_s": medians,
                       "relative_to_gelu": {name: round(m / medians["gelu"], 2)
                                            for name, m in medians.items()},
-                      "date": str(date.today()), "machine": machine()}), flush=True)
+                      **records.stamp("random input")}), flush=True)
 
 
 if __name__ == "__main__":

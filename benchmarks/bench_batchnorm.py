@@ -13,11 +13,9 @@ medians.
 import argparse
 import json
 import statistics
-from datetime import date
 
-from cnnlab import models
+from cnnlab import models, records
 from cnnlab.batchnorm import keras_twin
-from cnnlab.envinfo import machine
 from cnnlab.speed import compare_training_speed
 
 
@@ -34,7 +32,7 @@ def main():
                           "fused_img_s": [round(r) for r in rates["fused"]],
                           "keras_img_s": [round(r) for r in rates["keras"]],
                           "speedup": round(medians["fused"] / medians["keras"], 2),
-                          "date": str(date.today()), "machine": machine()}), flush=True)
+                          **records.stamp("random input")}), flush=True)
 
 
 if __name__ == "__main__":

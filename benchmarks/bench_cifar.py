@@ -32,14 +32,13 @@ proxy for, not equal to, accuracy on the original CIFAR-10, and the JSON says so
 import argparse
 import json
 import math
-from datetime import date
+import sys
 from functools import partial
 
 import cnnlab
-from cnnlab import models, recipes, training
+from cnnlab import models, recipes, records, training
 from cnnlab import precision as precisions
 from cnnlab.callbacks import AccuracyTracker, TimeLimit
-from cnnlab.envinfo import machine
 
 N_TRAIN = 45_000  # the source's split: the last 5,000 training images validate
 BATCH, AIRBENCH_BATCH = 256, 1024  # the modern recipe's, airbench's
@@ -58,7 +57,18 @@ def _resnet(input_shape, *, depth):
     return models.cifar_resnet(depth, input_shape=input_shape)
 
 
-def main():
+def series_name(argv) -> str:
+    """The flags that define a run's recipe: the command line without its seeds."""
+    words, skipping = [], False
+    for word in argv:
+        if word.startswith("--"):
+            skipping = word == "--seed" or word.startswith("--seed=")
+        if not skipping:
+            words.append(word)
+    return " ".join(words) or "the best recipe (bench_cifar.py's defaults)"
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="best",
@@ -116,7 +126,10 @@ def main():
                         f"(default {N_TRAIN:,}, the source's split; 50000: all of them, as the "
                         "published fast trainers do)")
     parser.add_argument("--save", help="write the (last seed's) model to this .keras path")
-    args = parser.parse_args()
+    parser.add_argument("--series", help="the record's series, which benchmarks/report.py and "
+                        "the notebooks group runs by (default: these flags, without --seed)")
+    args = parser.parse_args(argv)
+    series = args.series or series_name(sys.argv[1:] if argv is None else argv)
     if args.model == "best":
         args.model = "airbench"
         args.best = True
@@ -219,7 +232,8 @@ def main():
         final = (training.accuracy(model, x_test_f, y_test, flip_tta=True)
                  if args.model == "airbench" else tracker.points[-1][1])
         print(json.dumps({
-            "model": "best" if args.best else args.model, "network": model.name, "seed": seed,
+            "model": "best" if args.best else args.model, "series": series,
+            "network": model.name, "seed": seed,
             "test_accuracy": round(final, 4), "tta": tta, **shifts,
             **({} if args.model == "baseline" else {"recipe": recipe}),
             "train_seconds": round(log.train_seconds, 1), "epochs": done,
@@ -228,8 +242,7 @@ def main():
             "train_images": n_train,
             "seconds_to_75.24": tracker.time_to(recipes.CIFAR_BASELINE_TARGET),
             "curve": [(round(s), round(a, 4)) for s, a in tracker.points],
-            "data": str(source), "exact_data": source.exact, "date": str(date.today()),
-            "machine": machine()}), flush=True)
+            "exact_data": source.exact, **records.stamp(str(source))}), flush=True)
     if args.save:
         print("saved", training.save_model_to(model, args.save))
 

@@ -23,15 +23,13 @@ CIFAR-10 mirror: figures are a close proxy for, not equal to, accuracy on the or
 
 import argparse
 import json
-from datetime import date
 from functools import partial
 
 import keras
 from bench_cifar import N_TRAIN, _vgg
 
 import cnnlab
-from cnnlab import recipes, training
-from cnnlab.envinfo import machine
+from cnnlab import recipes, records, training
 
 START = {"batch_norm": False, "flip": False, "shift": 0, "tuned_optimizer": False,
          "label_smoothing": 0.0}
@@ -90,8 +88,7 @@ def main():
             "train_accuracy_last_epoch": round(log.records[-1]["accuracy"], 4),
             "train_seconds": round(log.train_seconds, 1), "epochs": args.epochs,
             "images_per_second": round(args.epochs * N_TRAIN / log.train_seconds),
-            "data": str(source), "exact_data": source.exact, "date": str(date.today()),
-            "machine": machine()}), flush=True)
+            "exact_data": source.exact, **records.stamp(str(source))}), flush=True)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ def main():
         dreamer = deepdream.Dreamer(net.model, LAYERS, net.preprocess)
         deepdream.dream(dreamer, image, octaves=args.octaves, steps=args.steps, seed=repeat)
 
-    time_repeats(job, args.repeats, benchmark="DeepDream", setting=setting, network=net.source)
+    time_repeats(job, args.repeats, benchmark="DeepDream", setting=setting, network=net.source,
+                 data=f"{net.source}; skimage.data {args.photo} photo")
 
 
 if __name__ == "__main__":

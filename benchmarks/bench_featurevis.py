@@ -37,7 +37,7 @@ def main():
                                       steps=args.steps, seed=repeat)
 
     time_repeats(job, args.repeats, benchmark="feature visualisation grid", setting=setting,
-                 network=net.source)
+                 network=net.source, data=f"{net.source}; random start images")
 
 
 if __name__ == "__main__":

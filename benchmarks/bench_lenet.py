@@ -10,12 +10,10 @@ Full MNIST comes from CNNLAB_DATA_DIR, the cache or the download (cnnlab.load_mn
 import argparse
 import json
 import statistics
-from datetime import date
 from pathlib import Path
 
 import cnnlab
-from cnnlab import recipes, training
-from cnnlab.envinfo import machine
+from cnnlab import recipes, records, training
 
 
 def main():
@@ -44,13 +42,14 @@ def main():
                "train_seconds": round(log.train_seconds, 1), "epochs": args.epochs,
                "images_per_second": round(args.epochs * len(x_train) / log.train_seconds)}
         runs.append(run)
-        print(json.dumps({"model": "modern LeNet-5", **run, "data": str(source)}), flush=True)
+        print(json.dumps({"model": "modern LeNet-5", **run, **records.stamp(str(source))}),
+              flush=True)
     if args.save:
         training.save_model_to(model, args.save)
     medians = {k: statistics.median(r[k] for r in runs)
                for k in ("test_accuracy", "train_seconds", "images_per_second")}
     print(json.dumps({"model": "modern LeNet-5", "median_of_seeds": len(runs), **medians,
-                      "date": str(date.today()), "machine": machine(), "data": str(source)}))
+                      **records.stamp(str(source))}))
 
 
 if __name__ == "__main__":

@@ -12,13 +12,14 @@ import re
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from cnnlab.envinfo import machine
+from cnnlab import records
+
+DATA = "skimage.data photos; random input for the convolution timings"
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_convolution_basics.ipynb"
 ROW = re.compile(r"^\s+(Python loops|NumPy, vectorised|Keras Conv2D)\s+([\d.]+) ms", re.M)
@@ -51,10 +52,9 @@ def main():
     runs = []
     for i in range(args.runs):
         runs.append(run_once())
-        print(json.dumps({"run": i + 1, **runs[-1]}), flush=True)
+        print(json.dumps({"run": i + 1, **runs[-1], **records.stamp(DATA)}), flush=True)
     summary = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    print(json.dumps({"median_of": args.runs, **summary, "date": str(date.today()),
-                      "machine": machine()}))
+    print(json.dumps({"median_of": args.runs, **summary, **records.stamp(DATA)}))
 
 
 if __name__ == "__main__":

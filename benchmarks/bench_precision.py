@@ -15,7 +15,6 @@ import argparse
 import json
 import subprocess
 import sys
-from datetime import date
 
 NETWORKS = {"resnet9_w12": (256, 16), "resnet9_w16": (256, 16), "airbench": (1024, 4)}
 # name: (batch size, steps per timed pass)
@@ -41,7 +40,7 @@ def main():
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    from cnnlab.envinfo import machine
+    from cnnlab import records
 
     for name in args.networks:
         batch, steps = NETWORKS[name]
@@ -56,7 +55,7 @@ def main():
                           "float32_img_s": rates["float32"],
                           "bf16_img_s": rates["mixed_bfloat16"],
                           "bf16_speedup": round(rates["mixed_bfloat16"] / rates["float32"], 2),
-                          "date": str(date.today()), "machine": machine()}), flush=True)
+                          **records.stamp("random input")}), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tools" / "site")]
 import browser  # noqa: E402
 import make_site  # noqa: E402
 
-from cnnlab.envinfo import machine  # noqa: E402
+from cnnlab import records  # noqa: E402
 
 
 def git_size(commit: str, path: Path) -> int:
@@ -64,10 +64,11 @@ def main() -> None:
     for path in make_site.NOTEBOOKS:
         lines.append({"notebook": path.name, "bytes_before": git_size(args.before, path),
                       "bytes_after": path.stat().st_size})
-    lines.append({"benchmark": "make slides / make site", "date": dt.date.today().isoformat(),
+    lines.append({"benchmark": "make slides / make site",
                   "pages_checked": len(pages), "decks_checked": len(decks),
                   "all_clean": all(x.get("clean", True) for x in lines),
-                  "machine": machine(), "browser": "Debian chromium, headless, Playwright"})
+                  "browser": "Debian chromium, headless, Playwright"})
+    lines = [{**line, **records.stamp("the committed notebooks")} for line in lines]
     with args.out.open("a", encoding="utf-8") as f:
         for line in lines:
             f.write(json.dumps(line) + "\n")

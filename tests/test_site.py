@@ -54,11 +54,13 @@ def assert_clean(report):
     assert report["broken_images"] == [], "images that did not decode"
 
 
-@pytest.mark.parametrize("stem", ["index", *STEMS])
+@pytest.mark.parametrize("stem", ["index", "results", *STEMS])
 def test_site_page(built, stem):
     report = built(f"site/{stem}.html")
     assert_clean(report)
-    if stem == "index":
+    if stem == "results":  # benchmarks/RESULTS.md with every plot report.py drew
+        assert report["images"] == len(list((ROOT / "benchmarks" / "figures").glob("*.png")))
+    if stem in ("index", "results"):
         return
     assert report["images"] > 0
     assert report["math"]["errors"] == 0
@@ -79,3 +81,4 @@ def test_site_links_the_decks(built):
     for stem in STEMS:
         assert f'href="slides/{stem}.slides.html"' in home and f'href="{stem}.html"' in home
         assert (BUILD / "site" / "slides" / f"{stem}.slides.html").is_file()
+    assert 'href="results.html"' in home

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TEMPLATES = Path(__file__).parent / "templates"
 BUILD = ROOT / "build"
+BENCHMARKS = ROOT / "benchmarks"
 LOAD = re.compile(r"^# %load (solutions/\S+\.py)$")
 
 
@@ -131,15 +132,27 @@ def home_page(readme: str) -> str:
     table = [row for row in results[1].splitlines()
              if not row.startswith("| ") or "**" in row.split("|")[2] or row.startswith("| figure")]
     results_md = (f"{results[0]}\n\nThe figures the README sets in bold; all of them, with "
-                  f"their machines, are in [benchmarks/RESULTS.md]"
-                  f"({REPO_URL}/blob/main/benchmarks/RESULTS.md).\n\n"
+                  "their machines and plots, are in [the full results](results.html).\n\n"
                   + "\n".join(table))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
-    return env.get_template("home.html.j2").render(
+    return _template("home.html.j2").render(
         intro=html(readme.split("\n## ", 1)[0]),
         setup=html(_readme_section(readme, "Set up and run")),
         notebooks=html(_readme_section(readme, "The notebooks")),
         results=html(results_md).replace("<table>", '<table class="results">'),
+        date=dt.date.today().isoformat(), repo=REPO_URL)
+
+
+def _template(name: str):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False)
+    return env.get_template(name)
+
+
+def results_page(report: str) -> str:
+    """benchmarks/RESULTS.md as a page; its plots sit in figures/ beside it."""
+    html = markdown2html_mistune(re.sub(r"\]\((?!https?://|#|figures/)([^)]+)\)",
+                                        rf"]({REPO_URL}/blob/main/benchmarks/\1)", report))
+    return _template("results.html.j2").render(
+        report=html,
         date=dt.date.today().isoformat(), repo=REPO_URL)
 
 
@@ -154,6 +167,10 @@ def build_site(out: Path = BUILD / "site", slides_dir: Path = BUILD / "slides",
     written = [out / "index.html"]
     written[0].write_text(home_page((ROOT / "README.md").read_text(encoding="utf-8")),
                           encoding="utf-8")
+    written.append(out / "results.html")
+    written[-1].write_text(results_page((BENCHMARKS / "RESULTS.md").read_text(encoding="utf-8")),
+                           encoding="utf-8")
+    shutil.copytree(BENCHMARKS / "figures", out / "figures")
     for i, (path, nb) in enumerate(notebooks):
         nav = {"prev": links[i - 1] if i else None, "next": (links[i + 1:] or [None])[0],
                "slides": f"slides/{path.stem}.slides.html", "colab": colab_url(path.name)}
