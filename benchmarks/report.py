@@ -360,15 +360,41 @@ def site(rows) -> list[str]:
             *table(["notebook", "before", "after"], sizes)]
 
 
+def plot_degradation(plt, data):
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+    for ax, kind in zip(axes, ("plain", "residual"), strict=True):
+        for name, curve in data.items():
+            if name.startswith(kind):
+                ax.plot(range(1, len(curve) + 1), curve, "o-" if "56" in name else "s--",
+                        ms=3, label=name)
+        ax.set(xlabel="epoch", title=f"{kind} networks")
+        ax.legend()
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("training loss")
+    fig.suptitle("the degradation problem: training loss per epoch (cf. He et al., figs 1 and 6)")
+    return fig
+
+
 def degradation(rows, figures) -> list[str]:
     if not rows:
         return []
-    out = [[r["network"], f"{r['train_loss']:.3f}", pct(r["val_accuracy"]), num(r["steps"]),
-            records.describe(r)] for r in rows]
+    latest = {(r["network"], r["width"], r["train_images"], r["epochs"]): r for r in rows}
+    out = [[r["network"], r["width"], f"{r['train_loss']:.3f}", pct(r["val_accuracy"]),
+            num(r["steps"]), f"{r['epochs']} × {r['train_images']:,}", secs(r["train_seconds"]),
+            records.describe(r)] for r in latest.values()]
+    last = rows[-1]
+    curves = {r["network"]: r["curve"] for r in latest.values()
+              if (r["width"], r["train_images"], r["epochs"])
+              == (last["width"], last["train_images"], last["epochs"])}
     return ["## ResNet's degradation problem", "",
-            "`benchmarks/bench_degradation.py`: plain and residual networks of 20 and 56 layers.",
-            "", *table(["network", "final training loss", "validation accuracy", "steps",
-                        "date · machine · backend · data"], out)]
+            "`benchmarks/bench_degradation.py`: plain and residual CIFAR-10 networks of 20 and 56 "
+            "layers, notebook 05's recipe (no shifts, no label smoothing), validation on held-out "
+            "training images.", "",
+            *figures.add("degradation", "Training loss per epoch, plain and residual networks",
+                         curves, plot_degradation),
+            *table(["network", "width", "final training loss", "validation accuracy", "steps",
+                    "epochs × images", "training time", "date · machine · backend · data"],
+                   out)]
 
 
 def machines(rows) -> list[str]:

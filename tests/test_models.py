@@ -111,16 +111,17 @@ def _trainable(model):
     return trainable_count(model)
 
 
-def _cifar_resnet_by_formula(n, projection=False):
-    """Weights of He et al.'s CIFAR ResNet with 6n + 2 layers: convolutions without bias,
-    batch norm's scale and shift after each, the 64 -> 10 classifier."""
-    convs = [(3, 16)] + [(16, 16)] * 2 * n + [(16, 32)] + [(32, 32)] * (2 * n - 1) \
-        + [(32, 64)] + [(64, 64)] * (2 * n - 1)
+def _cifar_resnet_by_formula(n, projection=False, w=16):
+    """Weights of He et al.'s CIFAR ResNet with 6n + 2 layers (stages of w, 2w and 4w filters):
+    convolutions without bias, batch norm's scale and shift after each, the 4w -> 10
+    classifier."""
+    convs = [(3, w)] + [(w, w)] * 2 * n + [(w, 2 * w)] + [(2 * w, 2 * w)] * (2 * n - 1) \
+        + [(2 * w, 4 * w)] + [(4 * w, 4 * w)] * (2 * n - 1)
     weights = sum(lm.conv_params(3, a, b, bias=False) + 2 * b for a, b in convs)
     if projection:  # 1x1 convolutions with batch norm where stages 2 and 3 widen
-        weights += lm.conv_params(1, 16, 32, bias=False) + 64 + lm.conv_params(1, 32, 64,
-                                                                               bias=False) + 128
-    return weights + lm.dense_params(64, 10)
+        weights += (lm.conv_params(1, w, 2 * w, bias=False) + 4 * w
+                    + lm.conv_params(1, 2 * w, 4 * w, bias=False) + 8 * w)
+    return weights + lm.dense_params(4 * w, 10)
 
 
 @pytest.mark.parametrize("depth, paper", [(20, 0.27), (32, 0.46), (44, 0.66), (56, 0.85),
@@ -143,7 +144,12 @@ def test_cifar_resnet_variants():
     assert plain.name == "plain20"
     projected = models.cifar_resnet(20, shortcut="B")
     assert _trainable(projected) == _cifar_resnet_by_formula(3, projection=True)
-    for kwargs, message in (({"depth": 21}, "depth must be 6n"), ({"shortcut": "C"}, "shortcut")):
+    narrow = models.cifar_resnet(56, residual=False, width=8)  # benchmarks/bench_degradation.py
+    assert _trainable(narrow) == _cifar_resnet_by_formula(9, w=8) and narrow.name == "plain56_w8"
+    assert _trainable(models.cifar_resnet(20, width=8, shortcut="B")) == \
+        _cifar_resnet_by_formula(3, projection=True, w=8)
+    for kwargs, message in (({"depth": 21}, "depth must be 6n"), ({"shortcut": "C"}, "shortcut"),
+                            ({"width": 0}, "width must be")):
         with pytest.raises(ValueError, match=message):
             models.cifar_resnet(**kwargs)
 

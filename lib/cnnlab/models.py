@@ -259,7 +259,7 @@ def _shortcut(x, filters, stride, kind, name):
 
 
 def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_shape=(32, 32, 3),
-                 name=None):
+                 name=None, width=16):
     """The CIFAR-10 ResNets of He et al. (2015), section 4.2: depth ``6n + 2``. A 3x3
     convolution with 16 filters, three stages of ``n`` blocks (two 3x3 convolutions each) at 16,
     32 and 64 filters on 32x32, 16x16 and 8x8 maps, global average pooling and the classifier.
@@ -267,7 +267,8 @@ def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_sha
 
     ``shortcut``: "A" (identity, zero-padded where a stage widens: no parameters, the paper's
     choice for CIFAR) or "B" (a 1x1 projection where shapes change). ``residual=False`` gives
-    the "plain" network of the same depth, with no shortcuts at all.
+    the "plain" network of the same depth, with no shortcuts at all. ``width``: the first stage's
+    filters (the paper's 16); the later stages have twice and four times as many.
     """
     if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n + 2 with n >= 1 (20, 32, 44, 56, 110), got {depth!r}.")
@@ -275,8 +276,10 @@ def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_sha
         raise ValueError(f"shortcut must be one of {SHORTCUTS}, got {shortcut!r}.")
     n = (depth - 2) // 6
     inputs = keras.Input(input_shape, name="input")
-    x = _conv_bn(inputs, 16, "conv1")
-    for stage, filters in enumerate((16, 32, 64), start=1):
+    if not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive number of filters, got {width!r}.")
+    x = _conv_bn(inputs, width, "conv1")
+    for stage, filters in enumerate((width, 2 * width, 4 * width), start=1):
         for block in range(1, n + 1):
             stride = 2 if stage > 1 and block == 1 else 1
             prefix = f"stage{stage}_block{block}"
@@ -294,7 +297,8 @@ def cifar_resnet(depth=20, *, residual=True, shortcut="A", classes=10, input_sha
     x = layers.GlobalAveragePooling2D(name="pool")(x)
     outputs = layers.Dense(classes, activation="softmax", name="output")(x)
     kind = "resnet" if residual else "plain"
-    return keras.Model(inputs, outputs, name=name or f"{kind}{depth}")
+    suffix = "" if width == 16 else f"_w{width}"
+    return keras.Model(inputs, outputs, name=name or f"{kind}{depth}{suffix}")
 
 
 def lenet5(activation="tanh", pooling="average", input_shape=(28, 28, 1), classes=10,

@@ -120,7 +120,8 @@ def _site_links(markdown: str) -> str:
             badge_markdown(path.name),
             f"[Colab]({colab_url(path.name)}) · [slides](slides/{path.stem}.slides.html)")
         markdown = markdown.replace(f"](notebooks/{path.name})", f"]({path.stem}.html)")
-    return re.sub(r"\]\((?!https?://|#|slides/|\d\d_)([^)]+)\)", rf"]({REPO_URL}/blob/main/\1)",
+    return re.sub(r"\]\((?!https?://|#|slides/|results\.html|\d\d_)([^)]+)\)",
+                  rf"]({REPO_URL}/blob/main/\1)",
                   markdown)
 
 
