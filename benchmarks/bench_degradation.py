@@ -6,7 +6,8 @@ plain and residual CIFAR-10 networks of 20 and 56 layers, the same recipe, the s
 
 Notebook 05 trains the four networks for under a hundred steps, too few for the paper's picture.
 Here they train for ``--epochs`` passes over ``--train-images`` images (defaults sized for a few
-CPU hours at a quarter of the paper's width: stages of 8, 16 and 32 filters). The recipe is
+CPU hours at half the paper's width, a quarter of its arithmetic: stages of 8, 16 and 32
+filters). The recipe is
 notebook 05's: notebook 03's SGD with Nesterov momentum, weight decay and a warm-up and cosine
 schedule, flips, no shifts and no label smoothing, so that the training loss measures how well
 each network fits its data. One JSON line per network: its final training loss, its accuracy

@@ -17,7 +17,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from cnnlab import records
+import matplotlib
+
+matplotlib.use("Agg")  # files only, before pyplot is imported (cnnlab.plots imports it)
+
+from cnnlab import plots, records  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPORT = HERE / "RESULTS.md"
@@ -91,8 +95,6 @@ class Figures:
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
         self.names.append(name)
         if self.draw:
-            import matplotlib
-            matplotlib.use("Agg")
             import matplotlib.pyplot as plt
             fig = plot(plt, data)
             FIGURES.mkdir(exist_ok=True)
@@ -361,26 +363,18 @@ def site(rows) -> list[str]:
 
 
 def plot_degradation(plt, data):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
-    for ax, kind in zip(axes, ("plain", "residual"), strict=True):
-        for name, curve in data.items():
-            if name.startswith(kind):
-                ax.plot(range(1, len(curve) + 1), curve, "o-" if "56" in name else "s--",
-                        ms=3, label=name)
-        ax.set(xlabel="epoch", title=f"{kind} networks")
-        ax.legend()
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("training loss")
-    fig.suptitle("the degradation problem: training loss per epoch (cf. He et al., figs 1 and 6)")
-    return fig
+    return plots.degradation(data, title="the degradation problem: training loss per epoch "
+                             "(cf. He et al., figures 1 and 6)")
 
 
 def degradation(rows, figures) -> list[str]:
     if not rows:
         return []
     latest = {(r["network"], r["width"], r["train_images"], r["epochs"]): r for r in rows}
-    out = [[r["network"], r["width"], f"{r['train_loss']:.3f}", pct(r["val_accuracy"]),
-            num(r["steps"]), f"{r['epochs']} × {r['train_images']:,}", secs(r["train_seconds"]),
+    notes = Notes()
+    out = [[r["network"] + notes.ref([r]), r["width"], f"{r['train_loss']:.3f}",
+            pct(r["val_accuracy"]), num(r["steps"]), f"{r['epochs']} × {r['train_images']:,}",
+            secs(r["train_seconds"]),
             records.describe(r)] for r in latest.values()]
     last = rows[-1]
     curves = {r["network"]: r["curve"] for r in latest.values()
@@ -394,7 +388,7 @@ def degradation(rows, figures) -> list[str]:
                          curves, plot_degradation),
             *table(["network", "width", "final training loss", "validation accuracy", "steps",
                     "epochs × images", "training time", "date · machine · backend · data"],
-                   out)]
+                   out), *notes.render()]
 
 
 def machines(rows) -> list[str]:

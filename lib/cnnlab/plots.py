@@ -211,3 +211,20 @@ def step_gains(accuracies: Mapping[str, float], *, title=None):
     ax.set_title(title or "the recipe, one step at a time")
     fig.tight_layout()
     return fig
+
+
+def degradation(curves: Mapping[str, Sequence[float]], *, title=None):
+    """Training loss per epoch of plain and residual networks side by side, as in He et al.'s
+    figures 1 and 6: ``{"plain-20": [loss per epoch], "residual-56": [...], ...}``."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+    for ax, kind in zip(axes, ("plain", "residual"), strict=True):
+        for name, curve in curves.items():
+            if name.startswith(kind):
+                ax.plot(range(1, len(curve) + 1), curve, "o-" if "56" in name else "s--",
+                        ms=3, label=name)
+        ax.set(xlabel="epoch", title=f"{kind} networks")
+        ax.legend()
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("training loss")
+    fig.suptitle(title or "training loss per epoch (cf. He et al., figures 1 and 6)")
+    return fig
