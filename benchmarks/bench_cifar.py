@@ -27,6 +27,14 @@ and at the end also with flips and one-pixel translations), training seconds, ep
 per second, time to 75.24 %, data source, machine.
 On the course's machines the data is the JPEG-decoded CIFAR-10 mirror: figures are a close
 proxy for, not equal to, accuracy on the original CIFAR-10, and the JSON says so.
+
+Runs scheduled for more than 10 minutes (``--minutes``) back up their training at the end of
+every epoch (``cnnlab.resume``), to a folder under the cache named for the configuration: after
+an interruption, ``kill -9`` included, the same command resumes the seed under way at its next
+epoch (at most one epoch is lost; its time budget, clock schedule and accuracy curve go on) and
+prints the seeds that had finished without training them again. ``--resume DIR`` backs up to DIR
+(at any length of run), ``--no-backup`` not at all. A backup made with other flags is refused
+with an error. The backup is deleted when the whole run has finished.
 """
 
 import argparse
@@ -35,8 +43,10 @@ import math
 import sys
 from functools import partial
 
+import keras
+
 import cnnlab
-from cnnlab import models, recipes, records, training
+from cnnlab import models, recipes, records, resume, training
 from cnnlab import precision as precisions
 from cnnlab.callbacks import AccuracyTracker, TimeLimit
 
@@ -47,6 +57,7 @@ RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 m
 AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 BEST_WIDTHS = {"float32": AIRBENCH_WIDTHS, "mixed_bfloat16": (48, 192, 192)}
 BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model best implies
+BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
 def _vgg(input_shape, *, width=VGG_WIDTH, blocks=VGG_BLOCKS, batch_norm=True):
@@ -128,8 +139,16 @@ def main(argv=None):
     parser.add_argument("--save", help="write the (last seed's) model to this .keras path")
     parser.add_argument("--series", help="the record's series, which benchmarks/report.py and "
                         "the notebooks group runs by (default: these flags, without --seed)")
+    parser.add_argument("--resume", metavar="DIR",
+                        help="back up every epoch to DIR, and resume the backup there if a run "
+                        f"of the same flags was interrupted (default for runs of --minutes over "
+                        f"{BACKUP_MINUTES}: a folder under the cache named for the flags)")
+    parser.add_argument("--no-backup", action="store_true",
+                        help="no backups, whatever --minutes")
     args = parser.parse_args(argv)
     series = args.series or series_name(sys.argv[1:] if argv is None else argv)
+    if args.resume and args.no_backup:
+        parser.error("--resume and --no-backup contradict each other: give one")
     if args.model == "best":
         args.model = "airbench"
         args.best = True
@@ -200,29 +219,49 @@ def main(argv=None):
         widths = args.widths or (BEST_WIDTHS[precision] if args.best else AIRBENCH_WIDTHS)
         recipe.update(widths=list(widths), precision=precision)
 
+    # what a backup must match to be resumed: every flag that changes the training
+    config = {"script": "bench_cifar", "backend": keras.backend.backend(), "epochs": epochs,
+              "width": width, "blocks": blocks, "batch": batch,
+              "recipe": {k: v for k, v in recipe.items() if k != "precision_probe"},
+              "flags": {k: v for k, v in vars(args).items()
+                        if k not in ("save", "resume", "no_backup")}}
+    backup = args.resume or (resume.default_directory("bench_cifar", config)
+                             if args.minutes > BACKUP_MINUTES and not args.no_backup else None)
+    try:
+        run = resume.RunBackup(backup, config) if backup else None
+    except resume.BackupMismatch as error:
+        parser.error(f"{error} (--resume DIR: another folder; --no-backup: none)")
+    if run:
+        print(f"backing up every epoch to {backup}: if interrupted, rerun the same command to "
+              "resume", flush=True)
+
     (x_train, y_train), (x_test, y_test), _, source = cnnlab.load_cifar10()
     n_train = args.train_images
     x_train, y_train = x_train[:n_train], y_train[:n_train]
     x_test_f = training.as_float_images(x_test)
     tta = args.model != "baseline"
-    for seed in args.seed:
+    for i, seed in enumerate(args.seed):
+        name = f"{i + 1}-seed-{seed}"
+        if run and run.result(name):  # finished before an interruption
+            print(json.dumps(run.result(name)), flush=True)
+            continue
         tracker = AccuracyTracker(x_test_f, y_test,
                                   predict=partial(training.predict_classes, flip_tta=tta))
         limit = TimeLimit(60 * args.minutes)
+        # the limit first: evaluation is not training time; fit runs the backup last
+        callbacks = [limit, tracker, *([run.training(name)] if run else [])]
         if args.model == "baseline":
             model, _, log = recipes.train_cifar_baseline(
                 training.as_float_images(x_train), y_train, epochs=epochs, seed=seed,
-                callbacks=[limit, tracker])
+                callbacks=callbacks)
         elif args.model == "airbench":
             model, _, log = recipes.train_cifar_airbench(
-                x_train, y_train, epochs=epochs, seed=seed, callbacks=[limit, tracker],
+                x_train, y_train, epochs=epochs, seed=seed, callbacks=callbacks,
                 **{k: v for k, v in recipe.items() if k != "precision_probe"})
         else:
             model, _, log = recipes.train_cifar_modern(
                 x_train, y_train, epochs=epochs, width=width, seed=seed, build=build,
-                batch_size=batch,
-                callbacks=[limit, tracker],  # the limit first: evaluation is not training time
-                **recipe)
+                batch_size=batch, callbacks=callbacks, **recipe)
         done = len(log.records)  # epochs begun; with --clock the last may be partial
         if args.clock:
             done = round(int(model.optimizer.iterations) / math.ceil(n_train / batch), 2)
@@ -231,7 +270,7 @@ def main(argv=None):
         # the tracker scores each epoch's end; the lookahead's average replaces the weights after
         final = (training.accuracy(model, x_test_f, y_test, flip_tta=True)
                  if args.model == "airbench" else tracker.points[-1][1])
-        print(json.dumps({
+        result = {
             "model": "best" if args.best else args.model, "series": series,
             "network": model.name, "seed": seed,
             "test_accuracy": round(final, 4), "tta": tta, **shifts,
@@ -242,9 +281,14 @@ def main(argv=None):
             "train_images": n_train,
             "seconds_to_75.24": tracker.time_to(recipes.CIFAR_BASELINE_TARGET),
             "curve": [(round(s), round(a, 4)) for s, a in tracker.points],
-            "exact_data": source.exact, **records.stamp(str(source))}), flush=True)
-    if args.save:
-        print("saved", training.save_model_to(model, args.save))
+            "exact_data": source.exact, **records.stamp(str(source))}
+        print(json.dumps(result), flush=True)
+        if args.save and i == len(args.seed) - 1:  # before the seed counts as finished
+            print("saved", training.save_model_to(model, args.save))
+        if run:
+            run.finish(name, result)
+    if run:
+        run.close()
 
 
 if __name__ == "__main__":

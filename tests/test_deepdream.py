@@ -84,7 +84,7 @@ def test_tiled_dream_of_a_large_photo_has_no_seam(lite0, large_photo):
 @given(length=st.integers(1, 900), tile=st.integers(32, 300), margin=st.integers(0, 64),
        offset=st.integers(0, 1000))
 def test_windows_cover_each_pixel_once_with_context(length, tile, margin, offset):
-    side, spans = deepdream._windows(length, tile, margin, offset)
+    side, spans = deepdream.tile_windows(length, tile, margin, offset)
     assert side == min(tile + 2 * margin, length)
     covered = np.zeros(length, int)
     for start, stop, window in spans:

@@ -11,6 +11,7 @@ from cnnlab.colab import badge_markdown, setup_cell_source
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+MIN_CHECKED = 3  # outputs nbval compares, per notebook
 PROGRESS_BAR = re.compile(r"━|\d+/\d+ \[=*>?\.*\]")
 
 
@@ -41,14 +42,27 @@ def test_notebook_shape(path):
     counts = [c["execution_count"] for c in code if c["execution_count"] is not None]
     assert counts == list(range(1, len(code) + 1)), "commit it executed top to bottom, fresh"
     assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
-    checked = [c for c in code if "NBVAL_CHECK_OUTPUT" in source(c)]
-    assert checked, "mark the mode-independent cells with # NBVAL_CHECK_OUTPUT"
-    for c in checked:
+    for c in checked_cells(path):
         assert c["outputs"], f"a checked cell has no committed output:\n{source(c)[:200]}"
         for text in text_outputs(c):
             assert not PROGRESS_BAR.search(text), "no progress bars in checked cells"
     assert not any("CNNLAB_FAST" in source(c) or "os.environ" in source(c) for c in code), (
         "notebooks ask cnnlab.budget() for mode-dependent numbers, never the environment")
+
+
+def checked_cells(path):
+    """The code cells nbval compares: those whose first line is the marker."""
+    return [c for c in cells(path) if c["cell_type"] == "code"
+            and source(c).startswith("# NBVAL_CHECK_OUTPUT\n")]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_checks_at_least_three_outputs(path):
+    found = len(checked_cells(path))
+    assert found >= MIN_CHECKED, (
+        f"{path.name} checks {found} cell output(s): mark at least {MIN_CHECKED} cells whose "
+        "output does not depend on the mode, the clock or the backend (shapes, parameter "
+        "counts, layer tables, formula results) with a first line # NBVAL_CHECK_OUTPUT")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,9 @@
-"""Training callbacks: one compact line per epoch instead of progress bars."""
+"""Training callbacks: one compact line per epoch instead of progress bars, time budgets,
+clock schedules, lookahead.
+
+Those with a state that outlives an epoch define ``backup_state()`` and
+``restore_state(state)``, so that ``cnnlab.resume.Backup`` can carry it across an interruption.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,12 @@ class EpochLogger(keras.callbacks.Callback):
         of = f"/{total}" if total else ""
         self.printer(f"epoch {epoch + 1:>{width}}{of}  {metrics}  {seconds:.1f} s{speed}")
 
+    def backup_state(self) -> dict:
+        return {"records": self.records}
+
+    def restore_state(self, state):
+        self.records = list(state["records"])
+
     @property
     def train_seconds(self) -> float:
         return sum(r["seconds"] for r in self.records)
@@ -81,6 +92,12 @@ class TimeLimit(keras.callbacks.Callback):
         if self.used >= self.seconds:
             self.model.stop_training = True
 
+    def backup_state(self) -> dict:
+        return {"used": self.used}
+
+    def restore_state(self, state):
+        self.used = state["used"]
+
 
 class AccuracyTracker(keras.callbacks.Callback):
     """After every epoch, measure accuracy on held-out data and note the training time so far;
@@ -106,6 +123,13 @@ class AccuracyTracker(keras.callbacks.Callback):
         self.points.append((self._train_seconds, accuracy))
         if self.printer:
             self.printer(f"  held-out accuracy {accuracy:.2%} after {self._train_seconds:.0f} s")
+
+    def backup_state(self) -> dict:
+        return {"points": self.points, "train_seconds": self._train_seconds}
+
+    def restore_state(self, state):
+        self.points = [tuple(p) for p in state["points"]]
+        self._train_seconds = state["train_seconds"]
 
     def time_to(self, target: float) -> float | None:
         return next((s for s, a in self.points if a >= target), None)
@@ -147,7 +171,7 @@ class ClockSchedule(keras.callbacks.Callback):
         return self.used + time.perf_counter() - self._start
 
     def on_train_begin(self, logs=None):
-        self.used = self._previous = 0.0
+        self.used = self._previous = self._begun = 0.0
         self._start = None
         # the longest step so far, not the last: an epoch's first step can also restart the
         # data (a finite dataset gets a new iterator each epoch), so it is timed apart
@@ -164,11 +188,12 @@ class ClockSchedule(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         now = self.elapsed()
         self._step += 1
-        if self._step == 1 and now >= self.seconds:
+        first = now - self._begun  # the first step of this fit (of a resumed one too)
+        if self._step == 1 and first >= self.seconds:
             raise ValueError(f"the training-time budget of {self.seconds:g} s was used up by the "
-                             f"first step alone ({now:.1f} s, compiling included): give a "
-                             f"budget of at least {max(10 * now, 60):.0f} s.")
-        if self._step > 1:  # training's very first step also builds the graph, once
+                             f"first step alone ({first:.1f} s, compiling included): give a "
+                             f"budget of at least {max(10 * first, 60):.0f} s.")
+        if self._step > 1:  # a fit's very first step also builds the graph, once
             kind = "first" if self._first else "other"
             self.longest[kind] = max(self.longest[kind], now - self._previous)
         self._first = False
@@ -181,6 +206,13 @@ class ClockSchedule(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.used = self.elapsed()
+
+    def backup_state(self) -> dict:
+        return {"used": self.used, "longest": self.longest}
+
+    def restore_state(self, state):
+        self.used = self._previous = self._begun = state["used"]
+        self.longest = dict(state["longest"])
 
 
 class Lookahead(keras.callbacks.Callback):
@@ -221,6 +253,13 @@ class Lookahead(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.update(1.0)
+
+    def backup_state(self) -> dict:
+        return {"average": self._average, "last": self._last}
+
+    def restore_state(self, state):
+        self._average = [np.array(a) for a in state["average"]]
+        self._last = state["last"]
 
     def update(self, decay: float):
         for weight, average in zip(self.model.weights, self._average, strict=True):

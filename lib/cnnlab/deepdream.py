@@ -76,8 +76,8 @@ class Objective:
             raise ValueError(f"tile_size must be at least 32 and margin at least 0, "
                              f"got {tile_size} and {margin}")
         h, w = image.shape[:2]
-        (wh, rows), (ww, cols) = (_windows(h, tile_size, margin, offset[0]),
-                                  _windows(w, tile_size, margin, offset[1]))
+        (wh, rows), (ww, cols) = (tile_windows(h, tile_size, margin, offset[0]),
+                                  tile_windows(w, tile_size, margin, offset[1]))
         # the objective is a mean over the window: weigh it by the window's share of the image
         # so that every tile's gradient is on the scale of the whole image's
         share = wh * ww / (h * w)
@@ -122,8 +122,9 @@ class Dreamer(Objective):
                 for name, a in zip(self.weights, acts, strict=True)}
 
 
-def _windows(length: int, tile: int, margin: int, offset: int):
-    """Along one axis: the window side and, per tile, (start, stop, window start).
+def tile_windows(length: int, tile: int, margin: int, offset: int):
+    """How :meth:`Objective.gradient` tiles one axis of ``length`` pixels: the window side
+    and, per tile, (start, stop, window start).
 
     Tiles are at most ``tile`` long, on a grid that starts ``offset`` (mod tile) pixels in.
     Every window has the same side, ``tile + 2 margin`` (or the whole axis), so the compiled

@@ -14,6 +14,7 @@ from .augment import ShuffledBatches, move_slices
 from .callbacks import EpochLogger
 from .datasets import cache_dir
 from .integrity import atomic_path
+from .resume import Backup
 
 
 def as_float_images(x) -> np.ndarray:
@@ -49,11 +50,13 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     """``model.fit`` with one log line per epoch and no progress bar.
 
     ``x`` is an array (with labels ``y``) or a ``keras.utils.PyDataset`` of batches (then give
-    ``images_per_epoch`` for the images/second figure). ``callbacks`` run after the logger.
-    Returns ``(history, logger)``; ``logger.train_seconds`` is the time spent in epochs.
-    Shuffling follows the seed of ``keras.utils.set_random_seed``. With TensorFlow, arrays
-    travel as :class:`~cnnlab.augment.ShuffledBatches` through :func:`stream`: one data
-    iterator for the whole fit, without tf.data's autotuning, so no stalls.
+    ``images_per_epoch`` for the images/second figure). ``callbacks`` run after the logger;
+    a :class:`~cnnlab.resume.Backup` among them runs last and keeps the others' state, so an
+    interrupted fit resumes where its last backup left it. Returns ``(history, logger)``;
+    ``logger.train_seconds`` is the time spent in epochs. Shuffling follows the seed of
+    ``keras.utils.set_random_seed``. With TensorFlow, arrays travel as
+    :class:`~cnnlab.augment.ShuffledBatches` through :func:`stream`: one data iterator for the
+    whole fit, without tf.data's autotuning, so no stalls.
     """
     logger = EpochLogger(images_per_epoch or len(x), every=log_every)
     tensorflow = keras.backend.backend() == "tensorflow"
@@ -65,9 +68,13 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     # an endless PyDataset (ShuffledBatches, AugmentedImages) counts its epoch in batches
     endless = isinstance(x, keras.utils.PyDataset) and x.num_batches is None
     data = stream(x) if endless and tensorflow else x
+    backups = [c for c in callbacks if isinstance(c, Backup)]
+    others = [logger, *(c for c in callbacks if not isinstance(c, Backup))]
+    for backup in backups:  # last: it restores the others' state after they reset it
+        backup.track(*others)
     history = model.fit(data, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
                         steps_per_epoch=len(x) if endless else None, shuffle=not endless,
-                        verbose=0, callbacks=[logger, *callbacks])
+                        verbose=0, callbacks=[*others, *backups])
     return history, logger
 
 
