@@ -82,14 +82,14 @@ def read(path) -> list[dict]:
                               f"{type(record).__name__}")
         for field in REQUIRED + REQUIRED_BY_KIND[kind]:
             if field not in record:
-                raise RecordError(f"{path}, line {number}: missing field {field!r} (a {kind} record "
-                                  f"needs {', '.join(REQUIRED + REQUIRED_BY_KIND[kind])})")
+                raise RecordError(f"{path}, line {number}: missing field {field!r} (a {kind} "
+                                  f"record needs {', '.join(REQUIRED + REQUIRED_BY_KIND[kind])})")
         if not isinstance(record["date"], str) or not _DATE.match(record["date"]):
             raise RecordError(f"{path}, line {number}: field 'date' must be YYYY-MM-DD, not "
                               f"{record['date']!r}")
         if not isinstance(record["machine"], dict) or "cpu" not in record["machine"]:
-            raise RecordError(f"{path}, line {number}: field 'machine' must be an object with a 'cpu' "
-                              "(cnnlab.envinfo.machine() writes one)")
+            raise RecordError(f"{path}, line {number}: field 'machine' must be an object with a "
+                              "'cpu' (cnnlab.envinfo.machine() writes one)")
         rows.append({**record, "kind": kind, "where": where})
     return rows
 
