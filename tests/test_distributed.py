@@ -37,6 +37,7 @@ def test_two_devices_give_the_weights_of_one(job, one_device):
         assert distributed.relative_difference(two["weights"], one_device["weights"]) < 1e-4
         assert two["loss"] == pytest.approx(one_device["loss"], rel=1e-4)
         assert two["images_per_second"] > 0 and len(two["epoch_seconds"]) == 1
+        assert 0 < two["cores_busy"] < 64
     moved = distributed.relative_difference(one_device["weights"], start)
     assert moved > 1e-3, "the runs must train, or agreeing proves nothing"
 
@@ -80,14 +81,15 @@ def test_a_setting_refused_inside_the_worker_comes_back_as_its_error(job):
         job.run("jax", 1, platform="gpu")
 
 
-def test_processes_share_every_batch_in_order():
+def test_processes_share_every_batch_in_order_every_epoch():
     x = np.arange(24)
-    shares = [distributed.process_share(x, 8, 2, i) for i in (0, 1)]
-    assert shares[0].tolist() == [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19]
-    together = np.stack([s.reshape(3, 4) for s in shares], axis=1).reshape(-1)
-    assert (together == x).all()
+    parts = [distributed.InOrder(x, -x, batch_size=8, processes=2, process_id=i) for i in (0, 1)]
+    assert len(parts[0]) == 3 and parts[0].num_batches is None  # endless, 3 batches an epoch
+    assert parts[0][0][0].tolist() == [0, 1, 2, 3] and parts[1][0][0].tolist() == [4, 5, 6, 7]
+    assert parts[1][0][1].tolist() == [-4, -5, -6, -7]
+    assert parts[0][4][0].tolist() == [8, 9, 10, 11]  # the second epoch: the same order
     with pytest.raises(ValueError, match="not a whole number of batches"):
-        distributed.process_share(x[:20], 8, 2, 0)
+        distributed.InOrder(x[:20], x[:20], batch_size=8)
 
 
 def test_unknown_or_missing_backends_say_what_to_do(monkeypatch):

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .augment import ShuffledBatches
+
 BACKENDS = ("jax", "tensorflow")
 INSTALL = {"jax": 'pip install "jax==0.10.2" (on a CUDA GPU: "jax[cuda12]==0.10.2")',
            "tensorflow": 'pip install "tensorflow-cpu==2.21.0" (on a CUDA GPU: '
@@ -200,22 +202,37 @@ def relative_difference(weights, reference) -> float:
                zip(weights, reference, strict=True)) / top
 
 
-def process_share(x, batch_size: int, processes: int, process_id: int):
-    """This process's part of every batch: the global batch ``i`` is the processes' parts of it
-    one after the other, as JAX assembles it from them."""
-    local = check_split(batch_size, processes)
-    if len(x) % batch_size:
-        raise ValueError(f"{len(x)} examples are not a whole number of batches of {batch_size}.")
-    return x.reshape(-1, processes, local, *x.shape[1:])[:, process_id].reshape(-1, *x.shape[1:])
+class InOrder(ShuffledBatches):
+    """The same batches in the same order every epoch, as one endless stream (one data iterator
+    for the whole of ``fit``, without stalls between epochs: see ``ShuffledBatches``), each batch
+    cut to this process's part. A global batch is the processes' parts one after the other, as
+    JAX assembles it from them."""
+
+    def __init__(self, x, y, *, batch_size, processes=1, process_id=0):
+        super().__init__(x, y, batch_size=batch_size)
+        if len(x) % batch_size:
+            raise ValueError(f"{len(x)} examples are not a whole number of batches of "
+                             f"{batch_size}.")
+        local = check_split(batch_size, processes)
+        self.order = np.arange(len(x))
+        self.part = slice(process_id * local, (process_id + 1) * local)
+
+    def new_epoch(self):
+        pass  # no shuffle: every run sees the same batches
+
+    def __getitem__(self, i):
+        idx = self.indices(i)[self.part]
+        return self.x[idx], self.y[idx]
 
 
 def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> dict:
     """The training code of every run: ``settings.steps`` steps from the saved weights, the
-    result saved, then ``settings.timing_epochs`` more passes over the same batches, timed."""
+    result saved, then ``settings.timing_epochs`` more passes over the same batches, timed: the
+    median pass gives ``images_per_second``, and the process's CPU time over those passes'
+    wall time ``cores_busy``."""
     import keras
 
-    from .callbacks import EpochLogger
-    from .training import as_float_images
+    from .training import as_float_images, fit
 
     check_split(settings.batch_size, len(devices))
     with np.load(Path(folder) / "data.npz", allow_pickle=False) as data:
@@ -223,9 +240,9 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
         if len(data["x"]) < n:
             raise ValueError(f"{settings.steps} steps of {settings.batch_size} need {n} "
                              f"examples; the data holds {len(data['x'])}.")
-        x, y = as_float_images(data["x"][:n]), data["y"][:n]
-    if processes > 1:
-        x, y = (process_share(a, settings.batch_size, processes, process_id) for a in (x, y))
+        batches = InOrder(as_float_images(data["x"][:n]), data["y"][:n],
+                          batch_size=settings.batch_size, processes=processes,
+                          process_id=process_id)
     with replicate(backend, devices):
         model = build_model(settings.model, settings.width)
         model.set_weights(load_weights(Path(folder) / "init.npz"))
@@ -237,6 +254,10 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
     saved = {}
 
     class Save(keras.callbacks.Callback):  # the weights after one step and after `steps` steps
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:  # the timed epochs start: CPU seconds over wall seconds from here
+                saved["clocks"] = (time.process_time(), time.perf_counter())
+
         def on_train_batch_end(self, batch, logs=None):
             if batch == 0 and "first" not in saved:
                 saved["first"] = True
@@ -249,14 +270,19 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
                 if process_id == 0:
                     save_weights(self.model, out["weights"])
 
-    logger = EpochLogger(n, printer=lambda line: None)
-    model.fit(x, y, batch_size=settings.batch_size // processes, shuffle=False, verbose=0,
-              epochs=1 + settings.timing_epochs, callbacks=[Save(), logger])
+    epochs = 1 + settings.timing_epochs
+    _, logger = fit(model, batches, epochs=epochs, log_every=epochs, callbacks=[Save()],
+                    images_per_epoch=n)
     timed = [r["seconds"] for r in logger.records[1:]]  # the first epoch compiles
+    cores = None
+    if timed:  # the cores this process kept busy while timed (all its threads' CPU time)
+        cpu, wall = saved["clocks"]
+        cores = (time.process_time() - cpu) / (time.perf_counter() - wall)
     return {"backend": backend, "devices": devices, "processes": processes,
             "process_id": process_id, "steps": settings.steps,
             "batch_size": settings.batch_size, "loss": saved["loss"], "epoch_seconds": timed,
             "images_per_second": n / statistics.median(timed) if timed else None,
+            "cores_busy": cores,
             **{key: str(path) for key, path in out.items()}}
 
 
