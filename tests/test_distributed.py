@@ -37,7 +37,6 @@ def test_two_devices_give_the_weights_of_one(job, one_device):
         assert distributed.relative_difference(two["weights"], one_device["weights"]) < 1e-4
         assert two["loss"] == pytest.approx(one_device["loss"], rel=1e-4)
         assert two["images_per_second"] > 0 and len(two["epoch_seconds"]) == 1
-        assert 0 < two["cores_busy"] < 64
     moved = distributed.relative_difference(one_device["weights"], start)
     assert moved > 1e-3, "the runs must train, or agreeing proves nothing"
 

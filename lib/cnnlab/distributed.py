@@ -227,9 +227,8 @@ class InOrder(ShuffledBatches):
 
 def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> dict:
     """The training code of every run: ``settings.steps`` steps from the saved weights, the
-    result saved, then ``settings.timing_epochs`` more passes over the same batches, timed: the
-    median pass gives ``images_per_second``, and the process's CPU time over those passes'
-    wall time ``cores_busy``."""
+    result saved, then ``settings.timing_epochs`` more passes over the same batches, timed (the
+    median pass gives ``images_per_second``)."""
     import keras
 
     from .training import as_float_images, fit
@@ -254,10 +253,6 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
     saved = {}
 
     class Save(keras.callbacks.Callback):  # the weights after one step and after `steps` steps
-        def on_epoch_begin(self, epoch, logs=None):
-            if epoch == 1:  # the timed epochs start: CPU seconds over wall seconds from here
-                saved["clocks"] = (time.process_time(), time.perf_counter())
-
         def on_train_batch_end(self, batch, logs=None):
             if batch == 0 and "first" not in saved:
                 saved["first"] = True
@@ -274,15 +269,10 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
     _, logger = fit(model, batches, epochs=epochs, log_every=epochs, callbacks=[Save()],
                     images_per_epoch=n)
     timed = [r["seconds"] for r in logger.records[1:]]  # the first epoch compiles
-    cores = None
-    if timed:  # the cores this process kept busy while timed (all its threads' CPU time)
-        cpu, wall = saved["clocks"]
-        cores = (time.process_time() - cpu) / (time.perf_counter() - wall)
     return {"backend": backend, "devices": devices, "processes": processes,
             "process_id": process_id, "steps": settings.steps,
             "batch_size": settings.batch_size, "loss": saved["loss"], "epoch_seconds": timed,
             "images_per_second": n / statistics.median(timed) if timed else None,
-            "cores_busy": cores,
             **{key: str(path) for key, path in out.items()}}
 
 
