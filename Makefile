@@ -8,15 +8,16 @@ STAMP  := $(VENV)/.cnnlab-installed
 # not into notebook cells (CI compares cell outputs).
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-# The Keras backend: tensorflow (the default), jax or torch. Its extra pins are in
-# requirements/<backend>.txt; kernels and tests inherit KERAS_BACKEND.
+# The Keras backend: tensorflow (the default), jax or torch; kernels and tests inherit
+# KERAS_BACKEND. requirements.txt pins TensorFlow and JAX (notebook 08 trains on both whatever
+# the backend); PyTorch's extra pins are in requirements/torch.txt.
 BACKENDS := tensorflow jax torch
 BACKEND  ?= tensorflow
 ifeq ($(filter $(BACKEND),$(BACKENDS)),)
 $(error BACKEND=$(BACKEND) is not a backend the course runs on: use one of $(BACKENDS), e.g. make test BACKEND=jax)
 endif
 export KERAS_BACKEND := $(BACKEND)
-BACKEND_STAMP := $(if $(filter tensorflow,$(BACKEND)),$(STAMP),$(VENV)/.cnnlab-$(BACKEND))
+BACKEND_STAMP := $(if $(filter torch,$(BACKEND)),$(VENV)/.cnnlab-torch,$(STAMP))
 # PyPI's Linux torch brings GBs of CUDA libraries: take the CPU build from PyTorch's index
 # (a CUDA machine: see the README's Backends and GPUs).
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
@@ -57,10 +58,6 @@ $(LAB_SETTINGS): $(STAMP)
 	mkdir -p $(dir $@)
 	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}' > $@
 
-$(VENV)/.cnnlab-jax: $(STAMP) requirements/jax.txt
-	$(BIN)/python -m pip install --quiet -r requirements/jax.txt
-	touch $@
-
 $(VENV)/.cnnlab-torch: $(STAMP) requirements/torch.txt
 	$(BIN)/python -m pip install --quiet -r requirements/torch.txt \
 	  $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
@@ -68,7 +65,7 @@ $(VENV)/.cnnlab-torch: $(STAMP) requirements/torch.txt
 
 # Every target that runs Keras checks first that the backend imports, with the fix if not.
 INSTALL_HINT_tensorflow := -r requirements.txt
-INSTALL_HINT_jax := -r requirements/jax.txt
+INSTALL_HINT_jax := -r requirements.txt
 INSTALL_HINT_torch := -r requirements/torch.txt --extra-index-url $(TORCH_INDEX)
 backend: $(BACKEND_STAMP)
 	@$(BIN)/python -c 'import $(BACKEND)' 2>$(VENV)/.backend-error || { \

@@ -59,6 +59,20 @@ def test_modern_recipe_ingredients_can_be_taken_away(fast_mode):
     assert model.loss.label_smoothing == 0.0 and np.isfinite(history.history["loss"]).all()
 
 
+@pytest.mark.parametrize("warmup_fraction", [0.0, 0.5])
+def test_modern_recipe_warm_up_is_a_choice(fast_mode, warmup_fraction):
+    """Notebook 08's large batches: the rate starts at its peak without warm-up, at 0 with it."""
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+    model, _, _ = recipes.train_cifar_modern(x[:128], y[:128], epochs=2, batch_size=32, width=4,
+                                              peak_lr=0.1, warmup_fraction=warmup_fraction)
+    schedule = model.optimizer._learning_rate
+    first, third = (float(schedule(step)) for step in (0, 2))
+    if warmup_fraction:  # 8 steps, 4 of them climbing
+        assert first == 0 and third == pytest.approx(0.05)
+    else:
+        assert first == pytest.approx(0.1) and third < 0.1
+
+
 def test_modern_recipe_on_the_clock(fast_mode):
     """``minutes``: the schedule runs on training time and ends training, whatever ``epochs``."""
     (x, y), _, _, _ = cnnlab.load_cifar10()

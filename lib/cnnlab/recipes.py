@@ -61,7 +61,7 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
 def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=256,
                        peak_lr=0.2, weight_decay=5e-4, label_smoothing=0.2, shift=4, flip=True,
                        callbacks=(), log_every=1, seed=0, build=None, decay_batch_norm=True,
-                       optimizer=None, minutes=None):
+                       optimizer=None, minutes=None, warmup_fraction=0.2):
     """The fast modern recipe: a small ResNet-9 with batch norm, random flips and shifts,
     label smoothing, SGD with Nesterov momentum and weight decay on a warm-up + cosine
     schedule. Evaluate with ``training.accuracy(..., flip_tta=True)``.
@@ -74,16 +74,20 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
     of the recipe's SGD and schedule) take ingredients away, as the step-by-step benchmark does.
     ``minutes``: run the schedule on the clock for this much training time
     (:class:`~cnnlab.callbacks.ClockSchedule`); ``epochs`` is then only a cap.
+    ``warmup_fraction``: the share of training over which the rate climbs from 0 to ``peak_lr``
+    (0: it starts at the peak).
     """
     keras.utils.set_random_seed(seed)
     batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
                               seed=seed)
     shape = tuple(x_train_u8.shape[1:])
     model = build(shape) if build else models.cifar_resnet9(width, input_shape=shape)
-    clock = ClockSchedule(60 * _minutes(minutes), peak_lr) if minutes is not None else None
+    clock = (ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction)
+             if minutes is not None else None)
     if optimizer is None:
         optimizer = keras.optimizers.SGD(
-            0.0 if clock else training.warmup_cosine(peak_lr, epochs * len(batches)),
+            0.0 if clock else training.warmup_cosine(peak_lr, epochs * len(batches),
+                                                      warmup_fraction),
             momentum=0.9, nesterov=True, weight_decay=weight_decay)
     if not decay_batch_norm:  # Keras matches var_names against "gamma", "beta": list them
         optimizer.exclude_from_weight_decay(var_list=[
