@@ -12,6 +12,10 @@ notebook 05's: notebook 03's SGD with Nesterov momentum, weight decay and a warm
 schedule, flips, no shifts and no label smoothing, so that the training loss measures how well
 each network fits its data. One JSON line per network: its final training loss, its accuracy
 on held-out training images, and its training loss per epoch (``curve``).
+
+Every epoch is backed up (``cnnlab.resume``; a cache folder named for the flags, or
+``--resume DIR``): rerun the same command after an interruption and it goes on from the last
+finished epoch, printing the networks already done from the backup. ``--no-backup``: none.
 """
 
 import argparse
@@ -21,7 +25,7 @@ import math
 import sys
 
 import cnnlab
-from cnnlab import models, recipes, records, training
+from cnnlab import models, recipes, records, resume, training
 from cnnlab.callbacks import AccuracyTracker
 
 NETWORKS = ("plain-20", "plain-56", "residual-20", "residual-56")
@@ -46,7 +50,12 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--peak-lr", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resume", metavar="DIR", help="the backup folder (default: one under "
+                        "the cache named for the flags)")
+    parser.add_argument("--no-backup", action="store_true", help="no backups")
     args = parser.parse_args(argv)
+    if args.resume and args.no_backup:
+        parser.error("--resume and --no-backup contradict each other: give one")
     for name in args.networks:
         kind, _, depth = name.partition("-")
         if kind not in ("plain", "residual") or not depth.isdigit():
@@ -59,16 +68,30 @@ def main(argv=None):
     x_fit, y_fit = x_train[:args.train_images], y_train[:args.train_images]
     x_val = training.as_float_images(x_train[-args.val_images:])
     y_val = y_train[-args.val_images:]
+    config = {"script": "bench_degradation", "data": str(source), "flags": {
+        k: v for k, v in vars(args).items() if k not in ("resume", "no_backup")}}
+    run = None
+    if not args.no_backup:
+        folder = args.resume or resume.default_directory("bench_degradation", config)
+        try:
+            run = resume.RunBackup(folder, config, printer=lambda *a: print(*a, file=sys.stderr))
+        except resume.BackupMismatch as error:
+            parser.error(f"{error} (--resume DIR: another folder; --no-backup: none)")
     for name in args.networks:
+        if run and run.result(name):  # finished before an interruption
+            print(json.dumps(run.result(name)), flush=True)
+            continue
         tracker = AccuracyTracker(x_val, y_val, printer=None,
                                   predict=lambda m, x: training.predict_classes(m, x))
         with contextlib.redirect_stdout(sys.stderr):  # progress apart from the records
-            model, history, log = recipes.train_cifar_modern(
+            model, _, log = recipes.train_cifar_modern(
                 x_fit, y_fit, epochs=args.epochs, batch_size=args.batch_size,
                 peak_lr=args.peak_lr, label_smoothing=0.0, shift=0, seed=args.seed,
-                callbacks=[tracker], build=network(name, args.width))
-        loss = [round(v, 4) for v in history.history["loss"]]
-        print(json.dumps({
+                callbacks=[tracker, *([run.training(name)] if run else [])],
+                build=network(name, args.width))
+        # the log's records span the epochs before an interruption too; the history does not
+        loss = [round(r["loss"], 4) for r in log.records]
+        result = {
             "network": name, "model": model.name, "width": args.width, "seed": args.seed,
             "train_loss": loss[-1], "val_accuracy": round(tracker.points[-1][1], 4),
             "steps": args.epochs * math.ceil(args.train_images / args.batch_size),
@@ -77,7 +100,12 @@ def main(argv=None):
             "train_images": args.train_images, "val_images": args.val_images,
             "batch_size": args.batch_size, "peak_lr": args.peak_lr,
             "train_seconds": round(log.train_seconds, 1),
-            "exact_data": source.exact, **records.stamp(str(source))}), flush=True)
+            "exact_data": source.exact, **records.stamp(str(source))}
+        print(json.dumps(result), flush=True)
+        if run:
+            run.finish(name, result)
+    if run:
+        run.close()
 
 
 if __name__ == "__main__":
