@@ -130,7 +130,7 @@ def main(argv=None):
                         help="modern recipe: no weight decay on batch norm's scales and shifts")
     parser.add_argument("--clock", action="store_true",
                         help="modern recipe: run the learning-rate schedule on the training clock "
-                        "over --minutes (stopping mid-epoch); --epochs is then only a cap "
+                        "over --minutes (stopping mid-epoch), or --epochs if those run out first "
                         "(default 100)")
     parser.add_argument("--train-images", type=int, default=N_TRAIN,
                         help=f"train on the first this many of the 50,000 training images "

@@ -208,3 +208,41 @@ def test_lookahead_averages_and_ends_on_the_average():
     assert float(model.weights[0][0, 0]) == pytest.approx(second)  # at the end, the average
     with pytest.raises(ValueError, match="exactly one"):
         Lookahead()
+
+
+def test_clock_schedule_with_steps_ends_with_the_epochs_on_a_fast_machine(monkeypatch):
+    """A budget of 1,000 s that the epochs (3 x 8 steps of 0.5 s) undercut: the rate follows
+    the steps instead and reaches the end of its decay with the last one."""
+    monkeypatch.setattr(callbacks, "time", FakeTime())
+    rates = []
+    x = np.zeros((64, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    recorder = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: rates.append(
+        float(model.optimizer.learning_rate)))
+    clock = ClockSchedule(1000, 0.5, total_steps=24)
+    history = model.fit(x, np.zeros(64, "int32"), epochs=3, batch_size=8, verbose=0,
+                        callbacks=[clock, recorder])
+    assert len(history.history["loss"]) == 3 and len(rates) == 24 and clock.steps_done == 24
+    assert clock.fraction() == 1.0 and max(rates) == pytest.approx(0.5, rel=0.1)
+    assert rates[-1] == pytest.approx(clock.rate(23 / 24)) and rates[-1] < 0.01
+    without = ClockSchedule(1000, 0.5)  # time alone: the same epochs end near the peak
+    assert without.rate(12 / 1000) < 0.1 and clock.rate(12 / 24) > 0.2
+    with pytest.raises(ValueError, match="total_steps"):
+        ClockSchedule(10, 0.5, total_steps=0)
+
+
+def test_fit_with_seconds_stops_mid_epoch_and_leaves_the_rate(monkeypatch):
+    from cnnlab import training
+
+    monkeypatch.setattr(callbacks, "time", FakeTime())  # a step takes 0.5 s
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.05), "sparse_categorical_crossentropy")
+    history, log = training.fit(model, x, (x[:, 0] > 0).astype("int32"), epochs=50,
+                                batch_size=8, seconds=6, log_every=50)
+    assert 1 < len(history.history["loss"]) < 50  # stopped on time, not by the epochs
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="above 0.*give e.g. 60"):
+            training.fit(model, x, (x[:, 0] > 0).astype("int32"), epochs=1, seconds=bad)

@@ -76,3 +76,42 @@ def test_exercises_and_solutions(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_readme_lists_notebook_with_badge(path):
     assert badge_markdown(path.name) in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+TRAINING_CALL = re.compile(r"(recipes\.train_\w+|training\.fit)\(")
+
+
+def training_calls(path):
+    """The text of every recipe or ``training.fit`` call in the notebook's code cells."""
+    for cell in cells(path):
+        text = source(cell) if cell["cell_type"] == "code" else ""
+        for match in TRAINING_CALL.finditer(text):
+            depth, end = 0, match.end() - 1
+            for end in range(match.end() - 1, len(text)):
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+            yield text[match.start(): end + 1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_training_run_has_a_time_budget(path):
+    """A lecture keeps its time on a slow machine only if each training run can stop on time;
+    notebook 05 and 08's runs get theirs through the images they train on
+    (speed.images_within), measured in the same cell."""
+    for call in training_calls(path):
+        text = "".join(source(c) for c in cells(path) if call in source(c))
+        assert re.search(r"\b(minutes|seconds)=", call) or "images_within(" in text, (
+            f"{path.name}: this training run has no time budget (minutes= or seconds=): {call}")
+
+
+def test_the_time_budget_check_finds_runs_without_one(tmp_path):
+    cell = {"cell_type": "code", "source": ["model = recipes.train_cifar_modern(x, y, epochs=5)\n",
+                                            "training.fit(m, x, y, epochs=2, seconds=30)"]}
+    path = tmp_path / "99_x.ipynb"
+    path.write_text(json.dumps({"cells": [cell]}))
+    calls = list(training_calls(path))
+    assert calls == ["recipes.train_cifar_modern(x, y, epochs=5)",
+                     "training.fit(m, x, y, epochs=2, seconds=30)"]
+    with pytest.raises(AssertionError, match="no time budget"):
+        test_every_training_run_has_a_time_budget(path)

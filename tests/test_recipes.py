@@ -18,6 +18,21 @@ def test_modern_lenet_recipe(fast_mode):
     assert history.history["loss"][1] < history.history["loss"][0]
 
 
+def test_modern_lenet_on_a_budget_ends_its_schedule(fast_mode):
+    """With minutes to spare, the epochs run out first and the rate has decayed by then; with
+    a budget shorter than the epochs, training stops on time, having decayed too."""
+    (x, y), _, _, _ = cnnlab.load_mnist()
+    x = training.as_float_images(x[:512])
+    model, history, log = recipes.train_modern_lenet(x, y[:512], epochs=2, log_every=2,
+                                                     minutes=10)
+    assert len(history.history["loss"]) == 2 and float(model.optimizer.learning_rate) < 1e-3
+    assert history.history["loss"][1] < history.history["loss"][0]
+    model, history, log = recipes.train_modern_lenet(x, y[:512], epochs=10_000, log_every=10_000,
+                                                     minutes=0.05)
+    assert log.train_seconds < 3 + 10 and len(history.history["loss"]) < 10_000
+    assert float(model.optimizer.learning_rate) < 1e-3
+
+
 def test_cifar_recipes(fast_mode):
     (x, y), _, _, _ = cnnlab.load_cifar10()
     x, y = x[:256], y[:256]
@@ -30,6 +45,8 @@ def test_cifar_recipes(fast_mode):
     assert 0 <= training.accuracy(model, xf, y, flip_tta=True) <= 1
     base, history, _ = recipes.train_cifar_baseline(xf[:64], y[:64], epochs=1)
     assert base.name == "seed_cifar_cnn" and len(history.history["loss"]) == 1
+    _, history, log = recipes.train_cifar_baseline(xf[:64], y[:64], epochs=10_000, minutes=0.05)
+    assert 1 <= len(history.history["loss"]) < 10_000 and log.train_seconds < 3 + 10
 
 
 def test_modern_recipe_trains_another_network(fast_mode):
@@ -175,7 +192,8 @@ def test_airbench_recipe_with_muon(fast_mode):
 @pytest.mark.parametrize("minutes", [0, -1])
 def test_a_budget_of_no_time_is_refused(fast_mode, minutes):
     (x, y), _, _, _ = cnnlab.load_cifar10()
-    for train in (recipes.train_cifar_modern, recipes.train_cifar_airbench):
+    for train in (recipes.train_cifar_modern, recipes.train_cifar_airbench,
+                  recipes.train_cifar_baseline, recipes.train_modern_lenet):
         with pytest.raises(ValueError, match="minutes is the training-time budget and must be "
                                              "more than 0"):
             train(x[:64], y[:64], epochs=1, minutes=minutes)

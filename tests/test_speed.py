@@ -31,3 +31,16 @@ def test_compare_training_speed_takes_turns():
     assert all(len(r) == 3 and min(r) > 0 for r in rates.values())
     with pytest.raises(ValueError, match="repeats must be a positive whole number"):
         speed.compare_training_speed(models, repeats=0)
+
+
+def test_images_within_shares_the_budget_by_speed():
+    from cnnlab.speed import images_within
+
+    # 2 runs at 100 and 300 img/s, 2 epochs: n/100 + n/300 per epoch -> n = 60 / (2 * 4/300)
+    assert images_within(60, [100, 300], epochs=2) == 2200  # 2,250 down to a multiple of 100
+    assert images_within(60, [100, 300], epochs=2, cap=1000) == 1000
+    assert images_within(60, [100], step=1) == 6000
+    with pytest.raises(ValueError, match="at least 7 s"):
+        images_within(4.5, [100, 300], epochs=1, step=500)  # 338 images, not one step of 500
+    with pytest.raises(ValueError, match="above 0 seconds"):
+        images_within(0, [100])

@@ -45,6 +45,9 @@ def test_fit_learns_and_logs(capsys):
     assert len(history.history["loss"]) == 5 and logger.train_seconds > 0
     assert training.accuracy(model, x, y) > 0.8
     assert training.predict_classes(model, x[:7]).shape == (7,)
+    assert training.epochs_trained(model, len(x), 32) == pytest.approx(5, rel=0.1)
+    with pytest.raises(ValueError, match="at least 1"):
+        training.epochs_trained(model, 0, 32)
 
 
 def test_save_and_load_per_mode(full_mode, monkeypatch):

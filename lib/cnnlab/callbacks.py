@@ -135,37 +135,27 @@ class AccuracyTracker(keras.callbacks.Callback):
         return next((s for s, a in self.points if a >= target), None)
 
 
-class ClockSchedule(keras.callbacks.Callback):
-    """A learning rate that follows training *time*: a linear warm-up to ``peak_lr`` over the
-    first ``warmup_fraction`` of ``seconds``, then a cosine decay to zero; training stops, in
-    mid-epoch if need be, before a step that would take it past ``seconds``.
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training, in mid-epoch if need be, before a step that would take it past
+    ``seconds`` of training time: the way a lecture's training cell keeps its time on a slow
+    machine (a fast one reaches its epochs first). ``fit(..., seconds=)`` in
+    :mod:`cnnlab.training` adds one.
 
-    A schedule counted in epochs ends early or late when the machine is slower or faster than
-    planned; this one always completes its decay within the budget. Give the optimizer a float
-    learning rate (not a schedule) and put this callback before any that evaluates at the end
-    of an epoch: time spent in those does not count. ``steps_per_execution`` batches share a
-    rate.
+    Put it before any callback that evaluates at the end of an epoch: time spent in those does
+    not count. A budget that the first step alone uses up is an error that says what to give.
     """
 
-    def __init__(self, seconds: float, peak_lr: float, warmup_fraction: float = 0.2):
+    def __init__(self, seconds: float):
         super().__init__()
-        if seconds <= 0 or peak_lr <= 0:
-            raise ValueError(f"seconds and peak_lr must be positive, got {seconds}, {peak_lr}.")
-        if not 0 <= warmup_fraction < 1:
-            raise ValueError(f"warmup_fraction must be in [0, 1), got {warmup_fraction}.")
-        self.seconds, self.peak_lr, self.warmup_fraction = seconds, peak_lr, warmup_fraction
+        if not seconds > 0:
+            raise ValueError(f"a time budget is a number of seconds above 0, got {seconds!r}: "
+                             f"give e.g. 60, or no budget to train for the given epochs.")
+        self.seconds = seconds
         self.used, self._start = 0.0, None
 
     def fraction(self) -> float:
         """The share of the time used so far: 0 before training starts."""
         return 0.0 if self._start is None else min(self.elapsed() / self.seconds, 1.0)
-
-    def rate(self, fraction: float) -> float:
-        """The learning rate when ``fraction`` of the time is used."""
-        if fraction < self.warmup_fraction:
-            return self.peak_lr * fraction / self.warmup_fraction
-        decay = min((fraction - self.warmup_fraction) / (1 - self.warmup_fraction), 1.0)
-        return self.peak_lr * 0.5 * (1 + np.cos(np.pi * decay))
 
     def elapsed(self) -> float:
         return self.used + time.perf_counter() - self._start
@@ -181,9 +171,6 @@ class ClockSchedule(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
         self._first = True
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.model.optimizer.learning_rate = self.rate(self.elapsed() / self.seconds)
 
     def on_train_batch_end(self, batch, logs=None):
         now = self.elapsed()
@@ -215,6 +202,65 @@ class ClockSchedule(keras.callbacks.Callback):
         self.longest = dict(state["longest"])
 
 
+class ClockSchedule(TimeBudget):
+    """A learning rate that follows training *time*: a linear warm-up to ``peak_lr`` over the
+    first ``warmup_fraction`` of ``seconds``, then a cosine decay to zero; training stops as a
+    :class:`TimeBudget` does.
+
+    A schedule counted in epochs ends early or late when the machine is slower or faster than
+    planned; this one always completes its decay within the budget. With ``total_steps`` (the
+    epochs' steps) it follows whichever runs out first, the time or the steps: a fast machine
+    then ends its epochs on a completed decay too. Give the optimizer a float learning rate
+    (not a schedule). ``steps_per_execution`` batches share a rate.
+    """
+
+    def __init__(self, seconds: float, peak_lr: float, warmup_fraction: float = 0.2,
+                 total_steps: int | None = None):
+        super().__init__(seconds)
+        if peak_lr <= 0:
+            raise ValueError(f"peak_lr must be positive, got {peak_lr}.")
+        if not 0 <= warmup_fraction < 1:
+            raise ValueError(f"warmup_fraction must be in [0, 1), got {warmup_fraction}.")
+        if total_steps is not None and total_steps < 1:
+            raise ValueError(f"total_steps must be at least 1, got {total_steps}.")
+        self.peak_lr, self.warmup_fraction = peak_lr, warmup_fraction
+        self.total_steps, self.steps_done = total_steps, 0
+
+    def fraction(self) -> float:
+        """The share of the schedule done: of the time, or of the steps if more of those."""
+        steps = self.steps_done / self.total_steps if self.total_steps else 0.0
+        return min(max(super().fraction(), steps), 1.0)
+
+    def rate(self, fraction: float) -> float:
+        """The learning rate when ``fraction`` of the schedule is done."""
+        if fraction < self.warmup_fraction:
+            return self.peak_lr * fraction / self.warmup_fraction
+        decay = min((fraction - self.warmup_fraction) / (1 - self.warmup_fraction), 1.0)
+        return self.peak_lr * 0.5 * (1 + np.cos(np.pi * decay))
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.steps_done = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        super().on_epoch_begin(epoch, logs)
+        self._epoch_steps = epoch * ((self.params or {}).get("steps") or 0)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.model.optimizer.learning_rate = self.rate(self.fraction())
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps_done = self._epoch_steps + batch + 1
+        super().on_train_batch_end(batch, logs)
+
+    def backup_state(self) -> dict:
+        return {**super().backup_state(), "steps_done": self.steps_done}
+
+    def restore_state(self, state):
+        super().restore_state(state)
+        self.steps_done = state.get("steps_done", 0)
+
+
 class Lookahead(keras.callbacks.Callback):
     """airbench's lookahead: every ``every`` steps the weights (batch norm's statistics
     included) move into a running average, ``avg += (1 - d) * (w - avg)``, and restart from it;
@@ -238,7 +284,7 @@ class Lookahead(keras.callbacks.Callback):
 
     def progress(self) -> float:
         if self.clock is not None:
-            return min(self.clock.elapsed() / self.clock.seconds, 1.0)
+            return self.clock.fraction()
         return min(int(self.model.optimizer.iterations) / self.total_steps, 1.0)
 
     def on_train_begin(self, logs=None):

@@ -21,24 +21,35 @@ def _minutes(minutes):
     return minutes
 
 
+def _clock(minutes, peak_lr, warmup_fraction, total_steps):
+    """The schedule on the clock for a budget of ``minutes`` (None: no clock), ending with
+    whichever runs out first: the time or the epochs' ``total_steps``."""
+    if minutes is None:
+        return None
+    return ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction, total_steps)
+
+
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
-                       shift=0.07, validation=None, log_every=1, seed=0):
+                       shift=0.07, validation=None, log_every=1, seed=0, minutes=None):
     """The modern LeNet: ReLU, max-pooling, Adam with warm-up and cosine decay, and random
     shifts of up to ``shift`` x 28 (about 2) pixels while training.
 
     ``x_train``: float images (N, 28, 28, 1) in [0, 1]. Returns ``(model, history, logger)``.
-    Several batches run per call into the backend (:func:`training.batches_per_call`): for a
-    network this small, Python's per-step overhead is a large share of the time.
+    ``minutes``: a training-time budget; the schedule then ends with the time or the epochs,
+    whichever runs out first (:class:`~cnnlab.callbacks.ClockSchedule`). Several batches run
+    per call into the backend (:func:`training.batches_per_call`): for a network this small,
+    Python's per-step overhead is a large share of the time.
     """
     keras.utils.set_random_seed(seed)
     model = models.lenet5("relu", "max", input_shape=tuple(x_train.shape[1:]), shift=shift)
     steps = epochs * math.ceil(len(x_train) / batch_size)
-    model.compile(keras.optimizers.Adam(training.warmup_cosine(peak_lr, steps)),
+    clock = _clock(minutes, peak_lr, 0.2, steps)
+    model.compile(keras.optimizers.Adam(0.0 if clock else training.warmup_cosine(peak_lr, steps)),
                   "sparse_categorical_crossentropy", metrics=["accuracy"],
                   steps_per_execution=training.batches_per_call(8))
     history, logger = training.fit(model, x_train, y_train, epochs=epochs,
                                    batch_size=batch_size, validation=validation,
-                                   log_every=log_every)
+                                   log_every=log_every, callbacks=[clock] if clock else ())
     return model, history, logger
 
 
@@ -46,15 +57,17 @@ CIFAR_BASELINE_TARGET = 0.7524  # the design source's test accuracy after 40 epo
 
 
 def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every=1, seed=0,
-                         validation=None):
+                         validation=None, minutes=None):
     """The design source's recipe exactly: its model, SGD at lr 0.01, batch 32, categorical
-    cross-entropy. ``x_train``: float images in [0, 1]. Returns ``(model, history, logger)``."""
+    cross-entropy. ``x_train``: float images in [0, 1]. Returns ``(model, history, logger)``.
+    ``minutes``: stop when this much training time is spent, in mid-epoch if need be."""
     keras.utils.set_random_seed(seed)
     model = models.seed_cifar_cnn(input_shape=tuple(x_train.shape[1:]))
     model.compile(keras.optimizers.SGD(0.01), "categorical_crossentropy", metrics=["accuracy"])
     history, logger = training.fit(model, x_train, keras.utils.to_categorical(y_train, 10),
                                    epochs=epochs, batch_size=32, validation=validation,
-                                   log_every=log_every, callbacks=callbacks)
+                                   log_every=log_every, callbacks=callbacks,
+                                   seconds=None if minutes is None else 60 * _minutes(minutes))
     return model, history, logger
 
 
@@ -73,7 +86,8 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
     ``flip``, ``shift=0``, ``label_smoothing=0`` and ``optimizer`` (a Keras optimizer in place
     of the recipe's SGD and schedule) take ingredients away, as the step-by-step benchmark does.
     ``minutes``: run the schedule on the clock for this much training time
-    (:class:`~cnnlab.callbacks.ClockSchedule`); ``epochs`` is then only a cap.
+    (:class:`~cnnlab.callbacks.ClockSchedule`); it ends with the time or the epochs, whichever
+    runs out first, so a fast machine completes its decay in fewer minutes.
     ``warmup_fraction``: the share of training over which the rate climbs from 0 to ``peak_lr``
     (0: it starts at the peak).
     """
@@ -82,8 +96,7 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
                               seed=seed)
     shape = tuple(x_train_u8.shape[1:])
     model = build(shape) if build else models.cifar_resnet9(width, input_shape=shape)
-    clock = (ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction)
-             if minutes is not None else None)
+    clock = _clock(minutes, peak_lr, warmup_fraction, epochs * len(batches))
     if optimizer is None:
         optimizer = keras.optimizers.SGD(
             0.0 if clock else training.warmup_cosine(peak_lr, epochs * len(batches),
@@ -176,11 +189,10 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     model.get_layer("whiten").set_weights(list(whitening_filters(
         training.as_float_images(x_train_u8[:whiten_images]), size=2)))
     peak_lr = 1.5 * batch_size / 1024
-    clock = (ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction)
-             if minutes is not None else None)
     batches = AugmentedImages(x_train_u8, y_train, batch_size=batch_size, flip=flip, shift=shift,
                               seed=seed, crop=crop)
     steps = epochs * len(batches)
+    clock = _clock(minutes, peak_lr, warmup_fraction, steps)
     rate = 0.0 if clock else training.warmup_cosine(peak_lr, steps, warmup_fraction)
     sgd = dict(momentum=momentum, nesterov=True, weight_decay=weight_decay,
                rate_scales={"beta": shift_rate})

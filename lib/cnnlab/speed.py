@@ -89,3 +89,23 @@ def inference_speed(model, *, batch_size=1, steps=10, repeats=3, seed=0) -> floa
             model.predict_on_batch(x)
 
     return _median_rate(run, batch_size * steps, repeats)
+
+
+def images_within(seconds, rates, *, epochs=1, cap=None, step=100) -> int:
+    """How many training images each of several runs may see, for ``epochs`` epochs each, so
+    that all the runs together take about ``seconds``, given each one's training images per
+    second (``rates``, e.g. medians of :func:`compare_training_speed`). At most ``cap``; rounded
+    down to a multiple of ``step``. A lecture keeps its time this way on a slow machine while
+    every run still sees the same images for the same epochs."""
+    if not seconds > 0 or not rates or min(rates) <= 0:
+        raise ValueError(f"need a budget above 0 seconds and positive speeds, got {seconds!r} "
+                         f"and {list(rates)!r}.")
+    _check(epochs=epochs, step=step)
+    fit = seconds / (epochs * sum(1 / r for r in rates))
+    if cap is not None:
+        fit = min(fit, cap)
+    if fit < step:
+        raise ValueError(f"{seconds:g} s fit only {fit:.0f} images per run at these speeds "
+                         f"({', '.join(f'{r:.0f}' for r in rates)} img/s): give a budget of at "
+                         f"least {seconds * step / fit:.0f} s, or fewer runs or epochs.")
+    return int(fit // step * step)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import modes
 from .augment import ShuffledBatches, move_slices
-from .callbacks import EpochLogger
+from .callbacks import EpochLogger, TimeBudget
 from .datasets import cache_dir
 from .integrity import atomic_path
 from .resume import Backup
@@ -46,14 +46,15 @@ def batches_per_call(n: int) -> int:
 
 
 def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every=1,
-        callbacks=(), images_per_epoch=None):
+        callbacks=(), images_per_epoch=None, seconds=None):
     """``model.fit`` with one log line per epoch and no progress bar.
 
     ``x`` is an array (with labels ``y``) or a ``keras.utils.PyDataset`` of batches (then give
     ``images_per_epoch`` for the images/second figure). ``callbacks`` run after the logger;
     a :class:`~cnnlab.resume.Backup` among them runs last and keeps the others' state, so an
     interrupted fit resumes where its last backup left it. Returns ``(history, logger)``;
-    ``logger.train_seconds`` is the time spent in epochs. Shuffling follows the seed of
+    ``logger.train_seconds`` is the time spent in epochs. ``seconds``: a training-time budget
+    (:class:`~cnnlab.callbacks.TimeBudget`); ``epochs`` is then a cap. Shuffling follows the seed of
     ``keras.utils.set_random_seed``. With TensorFlow, arrays travel as
     :class:`~cnnlab.augment.ShuffledBatches` through :func:`stream`: one data iterator for the
     whole fit, without tf.data's autotuning, so no stalls.
@@ -70,12 +71,22 @@ def fit(model, x, y=None, *, epochs, batch_size=None, validation=None, log_every
     data = stream(x) if endless and tensorflow else x
     backups = [c for c in callbacks if isinstance(c, Backup)]
     others = [logger, *(c for c in callbacks if not isinstance(c, Backup))]
+    if seconds is not None:  # first: evaluations at an epoch's end do not count as training
+        others.insert(0, TimeBudget(seconds))
     for backup in backups:  # last: it restores the others' state after they reset it
         backup.track(*others)
     history = model.fit(data, y, epochs=epochs, batch_size=batch_size, validation_data=validation,
                         steps_per_epoch=len(x) if endless else None, shuffle=not endless,
                         verbose=0, callbacks=[*others, *backups])
     return history, logger
+
+
+def epochs_trained(model, images: int, batch_size: int) -> float:
+    """The passes over ``images`` training images that ``model``'s optimizer has made in
+    batches of ``batch_size``: with a time budget, the last one may have ended part-way."""
+    if images < 1 or batch_size < 1:
+        raise ValueError(f"images and batch_size must be at least 1, got {images}, {batch_size}.")
+    return int(model.optimizer.iterations) * batch_size / images
 
 
 def stream(batches):
