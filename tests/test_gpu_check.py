@@ -1,6 +1,7 @@
 """tools/gpu_check.py, the GPU command, run here on the CPU so that it cannot rot."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -38,3 +39,23 @@ def test_bad_backend_and_notebook_are_named():
     assert out.returncode != 0 and "invalid choice: 'theano'" in out.stderr
     out = run("--no-suite", "--notebooks", "42", "--backend", keras.backend.backend())
     assert out.returncode != 0 and "no notebook numbered 42" in out.stderr
+
+
+@pytest.mark.parametrize("code, status", [
+    ("raise ValueError('boom')", "error: ValueError: boom"),
+    ("raise KeyboardInterrupt", "error: KeyboardInterrupt"),  # as an interrupted kernel ends
+])
+def test_a_failing_notebook_names_its_exception(tmp_path, code, status):
+    import importlib.util
+
+    import nbformat
+
+    spec = importlib.util.spec_from_file_location("gpu_check", TOOL)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    path = tmp_path / "99_fails.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                         nbformat.v4.new_code_cell(code)])
+    nbformat.write(nb, path)
+    seconds, got = tool.run_notebook(path, dict(os.environ), tmp_path / "out")
+    assert got == status and seconds > 0 and (tmp_path / "out" / path.name).is_file()

@@ -107,7 +107,8 @@ def run_notebook(path: Path, env: dict, out_dir: Path) -> tuple[float, str]:
         client.execute()
         status = "ok"
     except CellExecutionError as err:
-        status = "error: " + str(err).strip().splitlines()[-1][:300]
+        # the exception's own name and message: a traceback's last line can be anything
+        status = ("error: " + ": ".join(filter(None, (err.ename, err.evalue))))[:300]
     except Exception as err:  # a dead kernel (out of memory), a time-out: note it, go on
         status = f"error: {type(err).__name__}: {str(err).strip()[:300]}"
     finally:
