@@ -82,7 +82,8 @@ TRAINING_CALL = re.compile(r"(recipes\.train_\w+|training\.fit)\(")
 
 
 def training_calls(path):
-    """The text of every recipe or ``training.fit`` call in the notebook's code cells."""
+    """Every recipe or ``training.fit`` call in the notebook's code cells: the call's text and
+    its cell's."""
     for cell in cells(path):
         text = source(cell) if cell["cell_type"] == "code" else ""
         for match in TRAINING_CALL.finditer(text):
@@ -91,7 +92,7 @@ def training_calls(path):
                 depth += {"(": 1, ")": -1}.get(text[end], 0)
                 if depth == 0:
                     break
-            yield text[match.start(): end + 1]
+            yield text[match.start(): end + 1], text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -99,8 +100,7 @@ def test_every_training_run_has_a_time_budget(path):
     """A lecture keeps its time on a slow machine only if each training run can stop on time;
     notebook 05 and 08's runs get theirs through the images they train on
     (speed.images_within), measured in the same cell."""
-    for call in training_calls(path):
-        text = "".join(source(c) for c in cells(path) if call in source(c))
+    for call, text in training_calls(path):
         assert re.search(r"\b(minutes|seconds)=", call) or "images_within(" in text, (
             f"{path.name}: this training run has no time budget (minutes= or seconds=): {call}")
 
@@ -110,7 +110,7 @@ def test_the_time_budget_check_finds_runs_without_one(tmp_path):
                                             "training.fit(m, x, y, epochs=2, seconds=30)"]}
     path = tmp_path / "99_x.ipynb"
     path.write_text(json.dumps({"cells": [cell]}))
-    calls = list(training_calls(path))
+    calls = [call for call, _ in training_calls(path)]
     assert calls == ["recipes.train_cifar_modern(x, y, epochs=5)",
                      "training.fit(m, x, y, epochs=2, seconds=30)"]
     with pytest.raises(AssertionError, match="no time budget"):

@@ -224,7 +224,13 @@ class ClockSchedule(TimeBudget):
         if total_steps is not None and total_steps < 1:
             raise ValueError(f"total_steps must be at least 1, got {total_steps}.")
         self.peak_lr, self.warmup_fraction = peak_lr, warmup_fraction
-        self.total_steps, self.steps_done = total_steps, 0
+        self.total_steps = total_steps
+
+    @property
+    def steps_done(self) -> int:
+        """The optimizer's steps so far (a resumed fit restores them with its weights); 0
+        before the callback meets its model (e.g. when the data asks for the first batch)."""
+        return 0 if self.model is None else int(self.model.optimizer.iterations)
 
     def fraction(self) -> float:
         """The share of the schedule done: of the time, or of the steps if more of those."""
@@ -238,27 +244,8 @@ class ClockSchedule(TimeBudget):
         decay = min((fraction - self.warmup_fraction) / (1 - self.warmup_fraction), 1.0)
         return self.peak_lr * 0.5 * (1 + np.cos(np.pi * decay))
 
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        self.steps_done = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        super().on_epoch_begin(epoch, logs)
-        self._epoch_steps = epoch * ((self.params or {}).get("steps") or 0)
-
     def on_train_batch_begin(self, batch, logs=None):
         self.model.optimizer.learning_rate = self.rate(self.fraction())
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps_done = self._epoch_steps + batch + 1
-        super().on_train_batch_end(batch, logs)
-
-    def backup_state(self) -> dict:
-        return {**super().backup_state(), "steps_done": self.steps_done}
-
-    def restore_state(self, state):
-        super().restore_state(state)
-        self.steps_done = state.get("steps_done", 0)
 
 
 class Lookahead(keras.callbacks.Callback):

@@ -14,19 +14,22 @@ from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
 
 
-def _minutes(minutes):
+def _seconds(minutes):
+    """A training-time budget in minutes as seconds; None (no budget) stays None."""
+    if minutes is None:
+        return None
     if not minutes > 0:
         raise ValueError(f"minutes is the training-time budget and must be more than 0, got "
                          f"{minutes!r}; pass None to train for the given epochs instead.")
-    return minutes
+    return 60 * minutes
 
 
 def _clock(minutes, peak_lr, warmup_fraction, total_steps):
     """The schedule on the clock for a budget of ``minutes`` (None: no clock), ending with
     whichever runs out first: the time or the epochs' ``total_steps``."""
-    if minutes is None:
-        return None
-    return ClockSchedule(60 * _minutes(minutes), peak_lr, warmup_fraction, total_steps)
+    seconds = _seconds(minutes)
+    return None if seconds is None else ClockSchedule(seconds, peak_lr, warmup_fraction,
+                                                      total_steps)
 
 
 def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.006,
@@ -67,7 +70,7 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
     history, logger = training.fit(model, x_train, keras.utils.to_categorical(y_train, 10),
                                    epochs=epochs, batch_size=32, validation=validation,
                                    log_every=log_every, callbacks=callbacks,
-                                   seconds=None if minutes is None else 60 * _minutes(minutes))
+                                   seconds=_seconds(minutes))
     return model, history, logger
 
 
@@ -163,8 +166,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     finds faster (:mod:`cnnlab.precision`); ``logger.precision`` tells which, and why.
     """
     precisions.check(precision)
-    if minutes is not None:
-        _minutes(minutes)  # before the precision probe
+    _seconds(minutes)  # checked before the precision probe
     keras.utils.set_random_seed(seed)
     shape = tuple(x_train_u8.shape[1:])
     crop = None
