@@ -140,6 +140,17 @@ def test_fit_keeps_one_data_iterator_across_epochs(fast_mode):
     assert data.epoch >= 2  # batches 0-8 come from epochs 0-2 (Keras may fetch ahead)
 
 
+def test_fit_runs_each_epoch_in_whole_batches_per_call(fast_mode):
+    """Six batches an epoch with eight per call into the backend: each epoch still trains
+    six (TensorFlow ran eight on its endless stream, past the epoch's end)."""
+    x = np.random.default_rng(0).normal(size=(96, 4)).astype("float32")
+    model = tiny_model()
+    model.compile("sgd", "sparse_categorical_crossentropy",
+                  steps_per_execution=training.batches_per_call(8))
+    training.fit(model, x, np.argmax(x[:, :3], axis=1), epochs=2, batch_size=16)
+    assert int(model.optimizer.iterations) == 2 * 6
+
+
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="a tf.data stream")
 def test_fit_on_arrays_streams_them_through_one_iterator(fast_mode, monkeypatch):
     streamed = []

@@ -247,6 +247,11 @@ class ClockSchedule(TimeBudget):
     def on_train_batch_begin(self, batch, logs=None):
         self.model.optimizer.learning_rate = self.rate(self.fraction())
 
+    def on_train_end(self, logs=None):
+        # the optimizer then shows where the schedule ended (0 when it ran to the end); with
+        # steps_per_execution, the last batches ran at the rate of their execution's start
+        self.model.optimizer.learning_rate = self.rate(self.fraction())
+
 
 class Lookahead(keras.callbacks.Callback):
     """airbench's lookahead: every ``every`` steps the weights (batch norm's statistics
