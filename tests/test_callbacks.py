@@ -56,7 +56,7 @@ def test_time_limit_stops_after_the_epoch_that_uses_it_up():
     history = model.fit(x, (x[:, 0] > 0).astype(int), epochs=5, verbose=0,
                         callbacks=tiny_fit_with)
     assert len(history.history["loss"]) == 1 and len(lines) == 1 and limit.used > 0
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="above 0"):
         TimeLimit(0)
 
 

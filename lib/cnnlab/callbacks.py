@@ -67,38 +67,6 @@ class EpochLogger(keras.callbacks.Callback):
         return sum(r["seconds"] for r in self.records)
 
 
-class TimeLimit(keras.callbacks.Callback):
-    """Stop training at the end of the epoch in which training time reaches ``seconds``.
-
-    Keras runs callbacks in list order: put this one before any callback that evaluates at the
-    end of an epoch (such as :class:`AccuracyTracker`), or their time counts as training time.
-    """
-
-    def __init__(self, seconds: float):
-        super().__init__()
-        if seconds <= 0:
-            raise ValueError(f"seconds must be positive, got {seconds}.")
-        self.seconds = seconds
-        self.used = 0.0
-
-    def on_train_begin(self, logs=None):
-        self.used = 0.0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.used += time.perf_counter() - self._start
-        if self.used >= self.seconds:
-            self.model.stop_training = True
-
-    def backup_state(self) -> dict:
-        return {"used": self.used}
-
-    def restore_state(self, state):
-        self.used = state["used"]
-
-
 class AccuracyTracker(keras.callbacks.Callback):
     """After every epoch, measure accuracy on held-out data and note the training time so far;
     ``time_to(target)`` then says when the model first reached ``target``."""
@@ -152,6 +120,7 @@ class TimeBudget(keras.callbacks.Callback):
                              f"give e.g. 60, or no budget to train for the given epochs.")
         self.seconds = seconds
         self.used, self._start = 0.0, None
+        self.longest = {"first": 0.0, "other": 0.0}
 
     def fraction(self) -> float:
         """The share of the time used so far: 0 before training starts."""
@@ -200,6 +169,20 @@ class TimeBudget(keras.callbacks.Callback):
     def restore_state(self, state):
         self.used = self._previous = self._begun = state["used"]
         self.longest = dict(state["longest"])
+
+
+class TimeLimit(TimeBudget):
+    """Stop training at the end of the epoch in which training time reaches ``seconds``: a
+    benchmark's whole epochs, where a lecture's :class:`TimeBudget` stops in mid-epoch. Put it
+    before any callback that evaluates at the end of an epoch, as a TimeBudget."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if self.used >= self.seconds:
+            self.model.stop_training = True
 
 
 class ClockSchedule(TimeBudget):
