@@ -173,6 +173,24 @@ def test_clock_schedule_does_not_stop_early_for_the_traced_first_step(monkeypatc
     assert 9.25 <= clock.used <= 10
 
 
+def test_clock_schedule_warms_up_from_the_end_of_the_first_step(monkeypatch):
+    """The first step takes 2.5 s of 10 (it builds the graph): counted from the start, the
+    second step would begin past the warm-up, at the peak rate; the warm-up climbs instead."""
+    monkeypatch.setattr(callbacks, "time", FakeTime(period=18, once=True))
+    rates = []
+    recorder = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: rates.append(
+        float(model.optimizer.learning_rate)))
+    x = np.zeros((64, 4), "float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    clock = ClockSchedule(10, 0.5)
+    model.fit(x, np.zeros(64, "int32"), epochs=50, batch_size=8, verbose=0,
+              callbacks=[clock, recorder])
+    assert rates[0] == 0 and 0 < rates[1] < 0.5 / 4
+    assert np.all(np.diff(rates[:4]) > 0) and max(rates) == pytest.approx(0.5, rel=0.1)
+    assert clock.backup_state()["lead"] == pytest.approx(2.5)  # the first step's end
+
+
 def test_clock_schedule_has_the_step_schedules_shape():
     """The clock's rate at a fraction of the time equals training.warmup_cosine's at that
     fraction of the steps: one recipe, counted in seconds or in steps."""

@@ -137,10 +137,11 @@ def test_a_stopped_run_stays_stopped_and_keeps_its_time(tmp_path):
 def test_a_clock_schedule_goes_on_from_the_time_it_had_used():
     clock = ClockSchedule(100.0, 0.1)
     clock.on_train_begin()
-    clock.restore_state({"used": 60.0, "longest": {"first": 0.5, "other": 0.2}})
+    clock.restore_state({"used": 60.0, "longest": {"first": 0.5, "other": 0.2}, "lead": 10.0})
     clock.on_epoch_begin(3)
-    assert 60.0 <= clock.elapsed() < 61.0 and clock.fraction() >= 0.6
+    assert 60.0 <= clock.elapsed() < 61.0 and 50 / 90 <= clock.fraction() < 51 / 90
     assert clock.backup_state()["longest"] == {"first": 0.5, "other": 0.2}
+    assert clock.backup_state()["lead"] == 10.0
 
 
 def test_a_backup_of_another_configuration_is_refused(tmp_path):

@@ -207,7 +207,7 @@ class ClockSchedule(TimeBudget):
         if total_steps is not None and total_steps < 1:
             raise ValueError(f"total_steps must be at least 1, got {total_steps}.")
         self.peak_lr, self.warmup_fraction = peak_lr, warmup_fraction
-        self.total_steps = total_steps
+        self.total_steps, self._lead = total_steps, None
 
     @property
     def steps_done(self) -> int:
@@ -216,9 +216,30 @@ class ClockSchedule(TimeBudget):
         return 0 if self.model is None else int(self.model.optimizer.iterations)
 
     def fraction(self) -> float:
-        """The share of the schedule done: of the time, or of the steps if more of those."""
+        """The share of the schedule done: of the time, or of the steps if more of those. The
+        time counts from the end of the first step: compiling it can take a tenth of a short
+        budget, and a warm-up that started its clock then would jump to half its peak at once
+        (CIFAR-10's ResNet-9 reached 38 % instead of 60 % in a minute's budget)."""
         steps = self.steps_done / self.total_steps if self.total_steps else 0.0
-        return min(max(super().fraction(), steps), 1.0)
+        now = 0.0 if self._start is None else self.elapsed()
+        time = 0.0 if self._lead is None else (now - self._lead) / (self.seconds - self._lead)
+        return min(max(time, steps), 1.0)
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._lead = None  # the time until the first step ended
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        if self._lead is None:
+            self._lead = self._previous  # when that step ended
+
+    def backup_state(self) -> dict:
+        return {**super().backup_state(), "lead": self._lead}
+
+    def restore_state(self, state):
+        super().restore_state(state)
+        self._lead = state.get("lead", 0.0)  # a backup from before the lead: from the start
 
     def rate(self, fraction: float) -> float:
         """The learning rate when ``fraction`` of the schedule is done."""
