@@ -222,8 +222,8 @@ class ClockSchedule(TimeBudget):
         (CIFAR-10's ResNet-9 reached 38 % instead of 60 % in a minute's budget)."""
         steps = self.steps_done / self.total_steps if self.total_steps else 0.0
         now = 0.0 if self._start is None else self.elapsed()
-        time = 0.0 if self._lead is None else (now - self._lead) / (self.seconds - self._lead)
-        return min(max(time, steps), 1.0)
+        timed = 0.0 if self._lead is None else (now - self._lead) / (self.seconds - self._lead)
+        return min(max(timed, steps), 1.0)
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
