@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import cnnlab
-from cnnlab import recipes, training
+from cnnlab import models, recipes, training
 from cnnlab.augment import AugmentedImages
 from cnnlab.callbacks import AccuracyTracker
 
@@ -51,8 +51,6 @@ def test_cifar_recipes(fast_mode):
 
 
 def test_modern_recipe_trains_another_network(fast_mode):
-    from cnnlab import models
-
     (x, y), _, _, _ = cnnlab.load_cifar10()
     for decay_batch_norm in (True, False):
         model, history, _ = recipes.train_cifar_modern(
@@ -198,3 +196,21 @@ def test_a_budget_of_no_time_is_refused(fast_mode, minutes):
         with pytest.raises(ValueError, match="minutes is the training-time budget and must be "
                                              "more than 0"):
             train(x[:64], y[:64], epochs=1, minutes=minutes)
+
+
+def test_modern_recipe_recovers_from_confident_mistakes(fast_mode):
+    # A network sure of class 0 by 30 logits whatever the image: Keras's own loss on JAX or
+    # PyTorch clips those probabilities and gets no gradient at all (cnnlab.losses).
+    (x, y), _, _, _ = cnnlab.load_cifar10()
+
+    def build(shape):
+        model = models.cifar_resnet9(4, input_shape=shape)
+        kernel, bias = model.get_layer("output").get_weights()
+        model.get_layer("output").set_weights([kernel * 0, bias + np.eye(10)[0] * 30])
+        return model
+
+    model, history, _ = recipes.train_cifar_modern(x[:256], y[:256], epochs=2, batch_size=64,
+                                                   build=build, weight_decay=0.0)
+    _, bias = model.get_layer("output").get_weights()
+    assert bias[0] - bias[1:].max() < 29.5
+    assert history.history["loss"][-1] < history.history["loss"][0]

@@ -10,6 +10,7 @@ from . import models, training
 from . import precision as precisions
 from .augment import AugmentedImages
 from .callbacks import ClockSchedule, Lookahead
+from .losses import CategoricalCrossentropy
 from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
 
@@ -110,7 +111,7 @@ def train_cifar_modern(x_train_u8, y_train, *, epochs=10, width=12, batch_size=2
             w for layer in models.leaf_layers(model)
             if isinstance(layer, keras.layers.BatchNormalization) for w in layer.trainable_weights])
     model.compile(optimizer,
-                  keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+                  CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"], steps_per_execution=training.batches_per_call(8))
     history, logger = training.fit(model, batches, epochs=epochs, log_every=log_every,
                                    callbacks=[clock, *callbacks] if clock else callbacks,
@@ -201,7 +202,7 @@ def train_cifar_airbench(x_train_u8, y_train, *, widths=(32, 128, 128), epochs=1
     optimizer = (Muon(rate, kernel_rate=muon_rate / peak_lr, **sgd) if muon_rate
                  else ScaledSGD(rate, **sgd))
     model.compile(optimizer,
-                  keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+                  CategoricalCrossentropy(label_smoothing=label_smoothing),
                   # batches of 1,024 already amortise Python's per-call cost; short calls let
                   # the clock stop close to its budget
                   metrics=["accuracy"], steps_per_execution=training.batches_per_call(2))
