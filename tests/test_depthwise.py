@@ -22,20 +22,29 @@ def test_shifted_sums_equal_keras(size, kernel, stride, padding):
                                keras.ops.convert_to_numpy(theirs), rtol=1e-5, atol=1e-5)
 
 
-def test_gradients_equal_keras():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(1, 10, 10, 3)).astype(np.float32)
+@pytest.mark.parametrize("side, stride", [(10, 2), (9, 2), (9, 1)])
+def test_gradients_equal_keras(side, stride):
+    # with respect to the input (feature visualisation, DeepDream) and to the kernel (training)
+    rng = np.random.default_rng(side)
+    x = rng.normal(size=(1, side, side, 3)).astype(np.float32)
     k = rng.normal(size=(3, 3, 3, 1)).astype(np.float32)
-    weight = rng.normal(size=(1, 5, 5, 3)).astype(np.float32)
+    out = -(-side // stride)
+    weight = rng.normal(size=(1, out, out, 3)).astype(np.float32)
 
-    def objective(conv):
-        return lambda t: keras.ops.sum(conv(t) * weight)
+    def ours(a, b):
+        return keras.ops.sum(depthwise.shifted_depthwise(a, b, (stride, stride)) * weight)
 
-    _, ours = gradients.gradient_function(objective(
-        lambda t: depthwise.shifted_depthwise(t, k, (2, 2))))(x)
-    _, theirs = gradients.gradient_function(objective(
-        lambda t: keras.ops.depthwise_conv(t, k, strides=2, padding="same")))(x)
-    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+    def theirs(a, b):
+        return keras.ops.sum(keras.ops.depthwise_conv(a, b, strides=stride, padding="same")
+                             * weight)
+
+    for wrt_kernel in (False, True):
+        grads = []
+        for conv in (ours, theirs):
+            objective = (lambda b, a, c=conv: c(a, b)) if wrt_kernel else conv
+            _, grad = gradients.gradient_function(objective)(*((k, x) if wrt_kernel else (x, k)))
+            grads.append(grad)
+        np.testing.assert_allclose(*grads, rtol=1e-4, atol=1e-4)
 
 
 def test_layer_is_kerass_with_the_same_weights():

@@ -50,3 +50,9 @@ def test_saves_and_loads_with_its_smoothing():
 def test_bad_smoothing_says_what_is_allowed(bad):
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\)"):
         losses.CategoricalCrossentropy(label_smoothing=bad)
+
+
+def test_labels_instead_of_one_hot_targets_are_refused():
+    probs = _softmax(np.zeros((4, 10), np.float32))
+    with pytest.raises(ValueError, match="one-hot targets"):
+        losses.CategoricalCrossentropy()(np.zeros((4, 1), np.float32), probs)

@@ -61,7 +61,8 @@ class DepthwiseConv2D(keras.layers.DepthwiseConv2D):
 
     def call(self, inputs):
         if not (shifted_sums() and self.depth_multiplier == 1 and self.data_format ==
-                "channels_last" and tuple(self.dilation_rate) == (1, 1)):
+                "channels_last" and tuple(self.dilation_rate) == (1, 1)
+                and all(isinstance(n, int) for n in inputs.shape[1:3])):  # sizes fixed by jit
             return super().call(inputs)
         outputs = shifted_depthwise(inputs, ops.cast(self.kernel, inputs.dtype),
                                     tuple(self.strides), self.padding)

@@ -10,7 +10,8 @@ the network stops learning: ResNet-9 at peak rate 0.2 ended at chance (11 %) on 
 TensorFlow reached 31-42 %.
 
 This loss takes the log of the probabilities themselves, floored only where float32 runs out,
-so on every backend its gradient with respect to the logits is ``p - target`` as on TensorFlow.
+so on every backend its gradient with respect to the logits is ``p - target``, as on TensorFlow,
+up to a logit gap of about 87 instead of 16.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class CategoricalCrossentropy(keras.losses.Loss):
     def call(self, y_true, y_pred):
         y_pred = ops.convert_to_tensor(y_pred)
         y_true = ops.cast(y_true, y_pred.dtype)
+        classes = (y_true.shape[-1], y_pred.shape[-1])
+        if None not in classes and classes[0] != classes[1]:  # None: a symbolic size
+            raise ValueError(f"targets of shape {tuple(y_true.shape)} for outputs of shape "
+                             f"{tuple(y_pred.shape)}: give one-hot targets "
+                             "(keras.utils.to_categorical) or use a sparse loss for labels")
         if self.label_smoothing:
             classes = ops.cast(ops.shape(y_true)[-1], y_pred.dtype)
             y_true = y_true * (1.0 - self.label_smoothing) + self.label_smoothing / classes
