@@ -39,8 +39,8 @@ class CategoricalCrossentropy(keras.losses.Loss):
     def call(self, y_true, y_pred):
         y_pred = ops.convert_to_tensor(y_pred)
         y_true = ops.cast(y_true, y_pred.dtype)
-        classes = (y_true.shape[-1], y_pred.shape[-1])
-        if None not in classes and classes[0] != classes[1]:  # None: a symbolic size
+        sizes = (y_true.shape[-1], y_pred.shape[-1])
+        if None not in sizes and sizes[0] != sizes[1]:  # None: a symbolic size
             raise ValueError(f"targets of shape {tuple(y_true.shape)} for outputs of shape "
                              f"{tuple(y_pred.shape)}: give one-hot targets "
                              "(keras.utils.to_categorical) or use a sparse loss for labels")
