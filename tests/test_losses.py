@@ -56,3 +56,34 @@ def test_labels_instead_of_one_hot_targets_are_refused():
     probs = _softmax(np.zeros((4, 10), np.float32))
     with pytest.raises(ValueError, match="one-hot targets"):
         losses.CategoricalCrossentropy()(np.zeros((4, 1), np.float32), probs)
+
+
+@pytest.mark.parametrize("label_shape", [(8,), (8, 1)])
+def test_sparse_values_match_keras(label_shape):
+    rng = np.random.default_rng(1)
+    probs = _softmax(rng.normal(size=(8, 10)).astype(np.float32))
+    labels = rng.integers(0, 10, 8).reshape(label_shape)
+    ours = losses.SparseCategoricalCrossentropy()(labels, probs)
+    theirs = keras.losses.SparseCategoricalCrossentropy()(labels, probs)
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-5)
+
+
+def test_sparse_gradient_is_p_minus_target_through_a_saturated_softmax():
+    logits = np.array([[30.0, 0.0, 0.0], [0.0, 0.0, 2.0]], np.float32)
+    labels = np.array([1, 2])
+    loss = losses.SparseCategoricalCrossentropy()
+
+    def objective(z, y):
+        return loss(y, keras.ops.softmax(z))
+
+    _, grad = gradients.gradient_function(objective)(logits, labels)
+    # the loss is the batch's mean, so each row's gradient is (p - target) / 2
+    np.testing.assert_allclose(grad, (_softmax(logits) - np.eye(3)[labels]) / 2, atol=1e-5)
+
+
+def test_sparse_refuses_one_hot_targets_and_saves():
+    probs = _softmax(np.zeros((4, 10), np.float32))
+    with pytest.raises(ValueError, match="one integer label per example"):
+        losses.SparseCategoricalCrossentropy()(np.eye(10, dtype=np.float32)[:4], probs)
+    back = keras.losses.deserialize(keras.losses.serialize(losses.SparseCategoricalCrossentropy()))
+    assert isinstance(back, losses.SparseCategoricalCrossentropy)

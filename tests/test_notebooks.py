@@ -99,9 +99,10 @@ def training_calls(path):
 def test_every_training_run_has_a_time_budget(path):
     """A lecture keeps its time on a slow machine only if each training run can stop on time;
     notebook 05 and 08's runs get theirs through the images they train on
-    (speed.images_within), measured in the same cell."""
+    (speed.plan_images, speed.images_within), measured in the same cell."""
     for call, text in training_calls(path):
-        assert re.search(r"\b(minutes|seconds)=", call) or "images_within(" in text, (
+        budgeted = re.search(r"\b(minutes|seconds)=", call)
+        assert budgeted or re.search(r"\b(plan_images|images_within)\(", text), (
             f"{path.name}: this training run has no time budget (minutes= or seconds=): {call}")
 
 

@@ -1,3 +1,5 @@
+import types
+
 import keras
 import pytest
 
@@ -44,3 +46,45 @@ def test_images_within_shares_the_budget_by_speed():
         images_within(4.5, [100, 300], epochs=1, step=500)  # 338 images, not one step of 500
     with pytest.raises(ValueError, match="above 0 seconds"):
         images_within(0, [100])
+
+
+def test_images_within_takes_compiling_and_validation_off_the_budget():
+    from cnnlab.speed import images_within
+
+    # 10 s of compiling in all; 300 validation images an epoch at 3 x 100 and 3 x 300 img/s:
+    # 2 epochs x (1 + 1/3) s = 8/3 s. The rest, 60 - 10 - 8/3 s, trains at 2 x 4/300 s an image.
+    assert images_within(60, [100, 300], epochs=2, overheads=[4, 6], validation_images=300,
+                         step=1) == int((60 - 10 - 8 / 3) / (2 * 4 / 300))
+    # 1 s left trains 75 images, not one step of 100; 100 images need 4/3 s more
+    with pytest.raises(ValueError, match=r"after 50 s of compiling and validation: give a "
+                                         r"budget of at least 51 s"):
+        images_within(51, [100, 300], overheads=[50])
+
+
+def test_plan_images_takes_the_compiling_it_measures_off_the_budget(monkeypatch):
+    # warm-ups of 2 steps of 8: 4 s and 6 s over the steady time of those steps
+    rates = {"a": [100.0], "b": [300.0]}
+    warmups = {"a": 4 + 16 / 100, "b": 6 + 16 / 300}
+    monkeypatch.setattr(speed, "_race", lambda *args: (rates, warmups))
+    planned = speed.plan_images({"a": None, "b": None}, 60, epochs=2, batch_size=8,
+                                validation_images=300)
+    assert planned == speed.images_within(60, [100, 300], epochs=2, overheads=[4, 6],
+                                          validation_images=300) == 1700  # 1,775 rounded down
+
+
+def test_plan_images_refuses_a_budget_its_probe_uses_up():
+    models = {"small": _tiny(), "other": _tiny()}
+    assert speed.plan_images(models, 30, epochs=2, batch_size=8, step=1) > 0
+    with pytest.raises(ValueError, match="above 0 seconds"):
+        speed.plan_images(models, 0)
+    with pytest.raises(ValueError, match="measuring the speeds alone took"):
+        speed.plan_images(models, 1e-6, batch_size=8)
+
+
+def test_within_stops_handing_out_items_when_the_time_is_spent(monkeypatch):
+    clock = iter(range(100))  # each reading of the clock is a second later
+    monkeypatch.setattr(speed, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
+    # start at 0; items at readings 1, 2, 3 (under 3.5 s) pass, the reading of 4 stops the loop
+    assert list(speed.within(3.5, "abcdef")) == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="above 0 seconds"):
+        list(speed.within(0, "abc"))

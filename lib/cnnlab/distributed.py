@@ -231,6 +231,7 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
     median pass gives ``images_per_second``)."""
     import keras
 
+    from .losses import SparseCategoricalCrossentropy
     from .training import as_float_images, fit
 
     check_split(settings.batch_size, len(devices))
@@ -246,7 +247,7 @@ def train(backend, devices, settings, folder, *, processes=1, process_id=0) -> d
         model = build_model(settings.model, settings.width)
         model.set_weights(load_weights(Path(folder) / "init.npz"))
         model.compile(keras.optimizers.SGD(settings.lr, momentum=0.9),
-                      "sparse_categorical_crossentropy")
+                      SparseCategoricalCrossentropy())
     name = f"{backend}-{len(devices)}-{processes}"
     out = {"first_step_weights": Path(folder) / f"{name}-step1.npz",
            "weights": Path(folder) / f"{name}.npz"}

@@ -9,9 +9,10 @@ gradient at all. At a high learning rate a single bad step can do that to the wh
 the network stops learning: ResNet-9 at peak rate 0.2 ended at chance (11 %) on JAX where
 TensorFlow reached 31-42 %.
 
-This loss takes the log of the probabilities themselves, floored only where float32 runs out,
-so on every backend its gradient with respect to the logits is ``p - target``, as on TensorFlow,
-up to a logit gap of about 87 instead of 16.
+These losses take the log of the probabilities themselves, floored only where float32 runs out,
+so on every backend their gradient with respect to the logits is ``p - target``, as on
+TensorFlow, up to a logit gap of about 87 instead of 16. ``SparseCategoricalCrossentropy`` is
+the same loss for integer labels.
 """
 
 from __future__ import annotations
@@ -47,8 +48,34 @@ class CategoricalCrossentropy(keras.losses.Loss):
         if self.label_smoothing:
             classes = ops.cast(ops.shape(y_true)[-1], y_pred.dtype)
             y_true = y_true * (1.0 - self.label_smoothing) + self.label_smoothing / classes
-        y_pred = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
-        return -ops.sum(y_true * ops.log(ops.maximum(y_pred, TINY)), axis=-1)
+        return _cross_entropy(y_true, y_pred)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "label_smoothing": self.label_smoothing}
+
+
+@keras.saving.register_keras_serializable(package="cnnlab")
+class SparseCategoricalCrossentropy(keras.losses.Loss):
+    """``keras.losses.SparseCategoricalCrossentropy`` for probabilities (integer labels, shape
+    ``(batch,)`` or ``(batch, 1)``), with the same values, whose gradient survives saturated
+    outputs."""
+
+    def __init__(self, name: str = "sparse_categorical_crossentropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.convert_to_tensor(y_true)
+        if len(y_true.shape) == len(y_pred.shape):
+            if y_true.shape[-1] not in (1, None):  # None: a symbolic size
+                raise ValueError(f"labels of shape {tuple(y_true.shape)} for outputs of shape "
+                                 f"{tuple(y_pred.shape)}: give one integer label per example, "
+                                 "or use CategoricalCrossentropy for one-hot targets")
+            y_true = ops.squeeze(y_true, axis=-1)
+        targets = ops.one_hot(ops.cast(y_true, "int32"), y_pred.shape[-1], dtype=y_pred.dtype)
+        return _cross_entropy(targets, y_pred)
+
+
+def _cross_entropy(targets, probs):
+    probs = probs / ops.sum(probs, axis=-1, keepdims=True)
+    return -ops.sum(targets * ops.log(ops.maximum(probs, TINY)), axis=-1)

@@ -10,7 +10,7 @@ from . import models, training
 from . import precision as precisions
 from .augment import AugmentedImages
 from .callbacks import ClockSchedule, Lookahead
-from .losses import CategoricalCrossentropy
+from .losses import CategoricalCrossentropy, SparseCategoricalCrossentropy
 from .optimizers import Muon, ScaledSGD
 from .whitening import whitening_filters
 
@@ -49,7 +49,7 @@ def train_modern_lenet(x_train, y_train, *, epochs=4, batch_size=256, peak_lr=0.
     steps = epochs * math.ceil(len(x_train) / batch_size)
     clock = _clock(minutes, peak_lr, 0.2, steps)
     model.compile(keras.optimizers.Adam(0.0 if clock else training.warmup_cosine(peak_lr, steps)),
-                  "sparse_categorical_crossentropy", metrics=["accuracy"],
+                  SparseCategoricalCrossentropy(), metrics=["accuracy"],
                   steps_per_execution=training.batches_per_call(8))
     history, logger = training.fit(model, x_train, y_train, epochs=epochs,
                                    batch_size=batch_size, validation=validation,
@@ -67,7 +67,7 @@ def train_cifar_baseline(x_train, y_train, *, epochs=40, callbacks=(), log_every
     ``minutes``: stop when this much training time is spent, in mid-epoch if need be."""
     keras.utils.set_random_seed(seed)
     model = models.seed_cifar_cnn(input_shape=tuple(x_train.shape[1:]))
-    model.compile(keras.optimizers.SGD(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    model.compile(keras.optimizers.SGD(0.01), CategoricalCrossentropy(), metrics=["accuracy"])
     history, logger = training.fit(model, x_train, keras.utils.to_categorical(y_train, 10),
                                    epochs=epochs, batch_size=32, validation=validation,
                                    log_every=log_every, callbacks=callbacks,

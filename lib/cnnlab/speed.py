@@ -12,6 +12,8 @@ import time
 import keras
 import numpy as np
 
+from .losses import SparseCategoricalCrossentropy
+
 
 def _median_rate(run, images: int, repeats: int) -> float:
     run()  # warm-up: compiling and memory allocation are not steady-state speed
@@ -51,12 +53,18 @@ def compare_training_speed(models: dict, *, batch_size=256, steps=10, repeats=3,
     are ``train_on_batch`` calls: a ``fit`` per round would start a data iterator each time,
     and with TensorFlow, ending one sometimes stalls for seconds.
     """
+    return _race(models, batch_size, steps, repeats, seed)[0]
+
+
+def _race(models, batch_size, steps, repeats, seed):
+    """compare_training_speed's rates, and each model's seconds of warm-up (its first
+    ``steps`` steps, compiling included)."""
     _check(batch_size=batch_size, steps=steps, repeats=repeats)
     probes = {}
     for name, model in models.items():
         probes[name] = keras.models.clone_model(model)
         probes[name].compile(keras.optimizers.SGD(0.01, momentum=0.9, nesterov=True),
-                             "sparse_categorical_crossentropy")
+                             SparseCategoricalCrossentropy())
     rng = np.random.default_rng(seed)
     first = next(iter(models.values()))
     x = rng.random((batch_size, *first.input_shape[1:]), dtype="float32")
@@ -66,15 +74,15 @@ def compare_training_speed(models: dict, *, batch_size=256, steps=10, repeats=3,
         start = time.perf_counter()
         for _ in range(steps):
             probe.train_on_batch(x, y)
-        return batch_size * steps / (time.perf_counter() - start)
+        return time.perf_counter() - start
 
-    for probe in probes.values():
-        run(probe)  # warm-up: compiling and memory allocation are not steady-state speed
+    # the warm-up: compiling and memory allocation are not steady-state speed
+    warmups = {name: run(probe) for name, probe in probes.items()}
     rates = {name: [] for name in probes}
     for _ in range(repeats):
         for name, probe in probes.items():
-            rates[name].append(run(probe))
-    return rates
+            rates[name].append(batch_size * steps / run(probe))
+    return rates, warmups
 
 
 def inference_speed(model, *, batch_size=1, steps=10, repeats=3, seed=0) -> float:
@@ -91,21 +99,63 @@ def inference_speed(model, *, batch_size=1, steps=10, repeats=3, seed=0) -> floa
     return _median_rate(run, batch_size * steps, repeats)
 
 
-def images_within(seconds, rates, *, epochs=1, cap=None, step=100) -> int:
+def images_within(seconds, rates, *, epochs=1, cap=None, step=100, overheads=(),
+                  validation_images=0) -> int:
     """How many training images each of several runs may see, for ``epochs`` epochs each, so
     that all the runs together take about ``seconds``, given each one's training images per
     second (``rates``, e.g. medians of :func:`compare_training_speed`). At most ``cap``; rounded
     down to a multiple of ``step``. A lecture keeps its time this way on a slow machine while
-    every run still sees the same images for the same epochs."""
+    every run still sees the same images for the same epochs.
+
+    ``overheads``: each run's fixed seconds (compiling, say), taken off the budget first.
+    ``validation_images``: the images each run predicts after every epoch, at three times its
+    training pace (a forward pass is about a third of a training step's work)."""
     if not seconds > 0 or not rates or min(rates) <= 0:
         raise ValueError(f"need a budget above 0 seconds and positive speeds, got {seconds!r} "
                          f"and {list(rates)!r}.")
     _check(epochs=epochs, step=step)
-    fit = seconds / (epochs * sum(1 / r for r in rates))
+    fixed = sum(overheads) + sum(epochs * validation_images / (3 * r) for r in rates)
+    per_image = epochs * sum(1 / r for r in rates)
+    fit = (seconds - fixed) / per_image
     if cap is not None:
         fit = min(fit, cap)
     if fit < step:
-        raise ValueError(f"{seconds:g} s fit only {fit:.0f} images per run at these speeds "
-                         f"({', '.join(f'{r:.0f}' for r in rates)} img/s): give a budget of at "
-                         f"least {seconds * step / fit:.0f} s, or fewer runs or epochs.")
+        raise ValueError(f"{seconds:g} s fit only {max(fit, 0):.0f} images per run at these "
+                         f"speeds ({', '.join(f'{r:.0f}' for r in rates)} img/s) after "
+                         f"{fixed:.0f} s of compiling and validation: give a budget of at least "
+                         f"{fixed + step * per_image:.0f} s, or fewer runs or epochs.")
     return int(fit // step * step)
+
+
+def plan_images(models: dict, seconds, *, epochs=1, batch_size=128, steps=2, cap=None,
+                step=100, validation_images=0) -> int:
+    """:func:`images_within` for ``models`` (name to model) at the pace this machine shows
+    now: the models are raced once (:func:`compare_training_speed`, ``steps`` steps of
+    ``batch_size``). The budget counts the whole experiment: this probe's own time, each run's
+    compiling (its warm-up, less its steps at full pace), its training and its validation."""
+    if not seconds > 0:
+        raise ValueError(f"need a budget above 0 seconds, got {seconds!r}.")
+    start = time.perf_counter()
+    rates, warmups = _race(models, batch_size, steps, 1, 0)
+    paces = {name: statistics.median(r) for name, r in rates.items()}
+    compiling = [max(warmups[name] - batch_size * steps / paces[name], 0.0) for name in paces]
+    left = seconds - (time.perf_counter() - start)
+    if left <= 0:
+        raise ValueError(f"measuring the speeds alone took {seconds - left:.0f} s of the "
+                         f"{seconds:g} s budget: give a larger budget, or fewer models.")
+    return images_within(left, list(paces.values()),
+                         epochs=epochs, cap=cap, step=step, overheads=compiling,
+                         validation_images=validation_images)
+
+
+def within(seconds, items):
+    """``items`` one by one until ``seconds`` have passed since the first: a loop of timings
+    then keeps a lecture's time on a slow machine by doing fewer of them (the last one started
+    may end past the budget)."""
+    if not seconds > 0:
+        raise ValueError(f"need a budget above 0 seconds, got {seconds!r}.")
+    start = time.perf_counter()
+    for item in items:
+        if time.perf_counter() - start >= seconds:
+            return
+        yield item
