@@ -87,3 +87,12 @@ def test_sparse_refuses_one_hot_targets_and_saves():
         losses.SparseCategoricalCrossentropy()(np.eye(10, dtype=np.float32)[:4], probs)
     back = keras.losses.deserialize(keras.losses.serialize(losses.SparseCategoricalCrossentropy()))
     assert isinstance(back, losses.SparseCategoricalCrossentropy)
+
+
+def test_sparse_takes_a_label_per_pixel():
+    rng = np.random.default_rng(2)
+    probs = _softmax(rng.normal(size=(2, 4, 4, 5)).astype(np.float32))
+    labels = rng.integers(0, 5, (2, 4, 4, 1))
+    ours = losses.SparseCategoricalCrossentropy()(labels, probs)
+    theirs = keras.losses.SparseCategoricalCrossentropy()(labels, probs)
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-5)

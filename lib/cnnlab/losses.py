@@ -56,9 +56,11 @@ class CategoricalCrossentropy(keras.losses.Loss):
 
 @keras.saving.register_keras_serializable(package="cnnlab")
 class SparseCategoricalCrossentropy(keras.losses.Loss):
-    """``keras.losses.SparseCategoricalCrossentropy`` for probabilities (integer labels, shape
-    ``(batch,)`` or ``(batch, 1)``), with the same values, whose gradient survives saturated
-    outputs."""
+    """``keras.losses.SparseCategoricalCrossentropy`` for probabilities (integer labels, one
+    per output position: shape ``(batch,)`` or ``(batch, 1)`` for a classifier), with the same
+    values, whose gradient survives saturated outputs. On TensorFlow and JAX a label outside
+    ``[0, classes)`` is not caught inside a compiled step: it counts as a zero loss (PyTorch
+    raises, as Keras's own loss does on TensorFlow)."""
 
     def __init__(self, name: str = "sparse_categorical_crossentropy", **kwargs):
         super().__init__(name=name, **kwargs)
@@ -71,7 +73,7 @@ class SparseCategoricalCrossentropy(keras.losses.Loss):
                 raise ValueError(f"labels of shape {tuple(y_true.shape)} for outputs of shape "
                                  f"{tuple(y_pred.shape)}: give one integer label per example, "
                                  "or use CategoricalCrossentropy for one-hot targets")
-            y_true = ops.squeeze(y_true, axis=-1)
+            y_true = ops.reshape(y_true, ops.shape(y_pred)[:-1])
         targets = ops.one_hot(ops.cast(y_true, "int32"), y_pred.shape[-1], dtype=y_pred.dtype)
         return _cross_entropy(targets, y_pred)
 

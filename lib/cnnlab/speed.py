@@ -6,6 +6,7 @@ median of several repeats (these functions do).
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 
@@ -107,23 +108,30 @@ def images_within(seconds, rates, *, epochs=1, cap=None, step=100, overheads=(),
     down to a multiple of ``step``. A lecture keeps its time this way on a slow machine while
     every run still sees the same images for the same epochs.
 
-    ``overheads``: each run's fixed seconds (compiling, say), taken off the budget first.
+    ``overheads``: fixed seconds (each run's compiling, say), taken off the budget first.
     ``validation_images``: the images each run predicts after every epoch, at three times its
     training pace (a forward pass is about a third of a training step's work)."""
     if not seconds > 0 or not rates or min(rates) <= 0:
         raise ValueError(f"need a budget above 0 seconds and positive speeds, got {seconds!r} "
                          f"and {list(rates)!r}.")
     _check(epochs=epochs, step=step)
+    if cap is not None and cap < step:
+        raise ValueError(f"cap ({cap!r}) is below one step of {step} images: give a cap of at "
+                         f"least {step}, or a smaller step.")
+    if min(overheads, default=0) < 0 or validation_images < 0:
+        raise ValueError(f"overheads and validation_images must be 0 or more, got "
+                         f"{list(overheads)!r} and {validation_images!r}.")
     fixed = sum(overheads) + sum(epochs * validation_images / (3 * r) for r in rates)
     per_image = epochs * sum(1 / r for r in rates)
     fit = (seconds - fixed) / per_image
     if cap is not None:
         fit = min(fit, cap)
     if fit < step:
+        spent = f" after {fixed:.0f} s of probing, compiling and validation" if fixed else ""
         raise ValueError(f"{seconds:g} s fit only {max(fit, 0):.0f} images per run at these "
-                         f"speeds ({', '.join(f'{r:.0f}' for r in rates)} img/s) after "
-                         f"{fixed:.0f} s of compiling and validation: give a budget of at least "
-                         f"{fixed + step * per_image:.0f} s, or fewer runs or epochs.")
+                         f"speeds ({', '.join(f'{r:.0f}' for r in rates)} img/s){spent}: give a "
+                         f"budget of at least {math.ceil(fixed + step * per_image)} s, or fewer "
+                         "runs or epochs.")
     return int(fit // step * step)
 
 
@@ -132,30 +140,41 @@ def plan_images(models: dict, seconds, *, epochs=1, batch_size=128, steps=2, cap
     """:func:`images_within` for ``models`` (name to model) at the pace this machine shows
     now: the models are raced once (:func:`compare_training_speed`, ``steps`` steps of
     ``batch_size``). The budget counts the whole experiment: this probe's own time, each run's
-    compiling (its warm-up, less its steps at full pace), its training and its validation."""
+    compiling (its warm-up, less its steps at full pace), its training and its validation.
+    A ``step`` of ``batch_size`` leaves no partial batch, which JAX would compile again."""
+    if not models:
+        raise ValueError("give at least one model to plan for, as {name: model}.")
     if not seconds > 0:
         raise ValueError(f"need a budget above 0 seconds, got {seconds!r}.")
+    _check(epochs=epochs, step=step)
     start = time.perf_counter()
     rates, warmups = _race(models, batch_size, steps, 1, 0)
     paces = {name: statistics.median(r) for name, r in rates.items()}
     compiling = [max(warmups[name] - batch_size * steps / paces[name], 0.0) for name in paces]
-    left = seconds - (time.perf_counter() - start)
-    if left <= 0:
-        raise ValueError(f"measuring the speeds alone took {seconds - left:.0f} s of the "
-                         f"{seconds:g} s budget: give a larger budget, or fewer models.")
-    return images_within(left, list(paces.values()),
-                         epochs=epochs, cap=cap, step=step, overheads=compiling,
-                         validation_images=validation_images)
+    probing = time.perf_counter() - start
+    return images_within(seconds, list(paces.values()), epochs=epochs, cap=cap, step=step,
+                         overheads=[probing, *compiling], validation_images=validation_images)
 
 
 def within(seconds, items):
-    """``items`` one by one until ``seconds`` have passed since the first: a loop of timings
-    then keeps a lecture's time on a slow machine by doing fewer of them (the last one started
-    may end past the budget)."""
+    """``items`` one by one while the time since the first leaves room for another as long as
+    the last one took: a loop of timings then keeps a lecture's time on a slow machine by doing
+    fewer of them. An item is taken from ``items`` only when it will be used."""
     if not seconds > 0:
         raise ValueError(f"need a budget above 0 seconds, got {seconds!r}.")
-    start = time.perf_counter()
-    for item in items:
-        if time.perf_counter() - start >= seconds:
+    return _within(seconds, iter(items))
+
+
+def _within(seconds, items):
+    start = last = time.perf_counter()
+    previous = 0.0
+    while True:
+        now = time.perf_counter()
+        previous, last = now - last, now
+        if now - start + previous > seconds:
+            return
+        try:
+            item = next(items)
+        except StopIteration:
             return
         yield item
