@@ -167,7 +167,6 @@ def within(seconds, items):
 
 def _within(seconds, items):
     start = last = time.perf_counter()
-    previous = 0.0
     while True:
         now = time.perf_counter()
         previous, last = now - last, now
