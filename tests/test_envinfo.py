@@ -36,6 +36,19 @@ def test_machine_names_the_instruction_set():
     assert machine()["isa"] == (isa(flags[0]) if flags else platform.machine())
 
 
+def test_machine_names_a_capped_instruction_set_and_the_cores_it_may_use(monkeypatch):
+    import os
+
+    from cnnlab.envinfo import machine
+
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    m = machine()
+    assert m["cores"] == 1
+    if m["isa"] != __import__("platform").machine():  # a Linux CPU with flags to read
+        assert m["isa"].endswith("(oneDNN capped: ONEDNN_MAX_CPU_ISA=AVX2)")
+
+
 @pytest.mark.parametrize("flags, expected", [
     ("fpu sse2 avx avx2 fma", "AVX2"),  # AMD Zen 2
     ("avx2 avx512f avx512bw avx512_bf16", "AVX2 AVX-512 AVX512-BF16"),  # AMD Zen 4
@@ -46,3 +59,4 @@ def test_isa_from_cpu_flags(flags, expected):
     from cnnlab.envinfo import isa
 
     assert isa(flags) == expected
+    assert isa(flags, "AVX2") == f"{expected} (oneDNN capped: ONEDNN_MAX_CPU_ISA=AVX2)"

@@ -58,6 +58,42 @@ def test_the_faster_precision_wins(cache, monkeypatch, speeds, expected):
     assert decision["precision"] == expected and decision["img_s"] == speeds
 
 
+class NoBf16Kernel(keras.layers.Layer):
+    """Trains in float32 only, as a layer with no bf16 kernel on some CPU would."""
+
+    def call(self, x, training=False):
+        if training and self.compute_dtype == "bfloat16":
+            raise RuntimeError("could not create a primitive descriptor for bf16")
+        return x
+
+
+def test_a_precision_that_cannot_train_here_loses_with_a_warning(cache):
+    def build():
+        return keras.Sequential([keras.Input((8, 8, 3)), NoBf16Kernel(),
+                                 *tiny().layers])
+
+    with pytest.warns(UserWarning, match="mixed_bfloat16 could not train here.*primitive"):
+        decision = precision.choose(build, "no bf16 kernel")
+    assert decision["precision"] == "float32"
+    assert decision["img_s"]["mixed_bfloat16"] == 0 and decision["img_s"]["float32"] > 0
+
+
+class FailsToTrain(keras.layers.Layer):
+    def call(self, x, training=False):
+        if training:
+            raise RuntimeError("broken in every precision")
+        return x
+
+
+def test_float32_must_train(cache):
+    def build():
+        return keras.Sequential([keras.Input((8, 8, 3)), FailsToTrain(), *tiny().layers])
+
+    with pytest.raises(RuntimeError, match="broken in every precision"):
+        precision.choose(build, "broken")
+    assert not cache.exists()  # nothing decided, nothing remembered
+
+
 def test_a_damaged_cache_is_probed_again(cache, monkeypatch):
     cache.write_text("{not json")
     monkeypatch.setattr(precision, "probe", lambda build: {"float32": 2, "mixed_bfloat16": 1})

@@ -44,7 +44,7 @@ def environment_line(*sources) -> str:
     import keras
     import numpy as np
 
-    devices = ", ".join(accelerators()) or f"CPU only ({os.cpu_count()} cores)"
+    devices = ", ".join(accelerators()) or f"CPU only ({cores()} cores)"
     parts = [
         f"Python {platform.python_version()}",
         f"Keras {keras.__version__} on {backend_version()}",
@@ -61,12 +61,22 @@ ISA_FLAGS = (("avx2", "AVX2"), ("avx512f", "AVX-512"), ("avx512_bf16", "AVX512-B
              ("amx_bf16", "AMX"))
 
 
-def isa(flags: str) -> str:
+def isa(flags: str, cap: str | None = None) -> str:
     """The vector extensions named in a /proc/cpuinfo ``flags`` line that matter here:
-    ``"AVX2 AVX-512 AVX512-BF16"``, or ``"no AVX2"`` on an older or non-x86 CPU."""
+    ``"AVX2 AVX-512 AVX512-BF16"``, or ``"no AVX2"`` on an older or non-x86 CPU. ``cap``: the
+    ``ONEDNN_MAX_CPU_ISA`` in force, which keeps oneDNN (TensorFlow's and PyTorch's CPU
+    kernels) below what the CPU has; it is named, as the speeds measured depend on it."""
     have = set(flags.split())
-    names = [name for flag, name in ISA_FLAGS if flag in have]
-    return " ".join(names) or "no AVX2"
+    names = " ".join(name for flag, name in ISA_FLAGS if flag in have) or "no AVX2"
+    return f"{names} (oneDNN capped: ONEDNN_MAX_CPU_ISA={cap})" if cap else names
+
+
+def cores() -> int:
+    """The CPU cores this process may run on (``taskset`` and containers limit them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _cpuinfo(key: str) -> str | None:
@@ -84,6 +94,7 @@ def machine() -> dict:
 
     flags = _cpuinfo("flags")
     return {"cpu": _cpuinfo("model name") or platform.processor() or platform.machine(),
-            "isa": isa(flags) if flags is not None else platform.machine(),
-            "cores": os.cpu_count(), "accelerators": accelerators(),
+            "isa": (isa(flags, os.environ.get("ONEDNN_MAX_CPU_ISA")) if flags is not None
+                    else platform.machine()),
+            "cores": cores(), "accelerators": accelerators(),
             "backend": backend_version(), "keras": keras.__version__}

@@ -2,7 +2,9 @@
 
 Mixed bf16 pays only where the CPU (or GPU) has fast bf16 arithmetic and the backend's kernels
 use it: 1.4x float32's speed on an AMD Zen 4 with AVX512-BF16, 0.1x on a Zen 2 with AVX2 only.
-So ``precision="auto"`` times a few training steps of the network in each, and picks the faster.
+So ``precision="auto"`` times a few training steps of the network in each, and picks the faster;
+a precision that cannot train here at all (oneDNN capped below bf16 by ``ONEDNN_MAX_CPU_ISA``
+fails to build TensorFlow's bf16 kernels, say) counts as 0 images per second, with a warning.
 The decision is remembered per machine, backend and network in ``<cache>/precision.json``;
 ``CNNLAB_PRECISION_REFRESH=1`` (or ``refresh=True``) probes again. The probe steps on batches
 of 64, not a recipe's 1,024: on a CPU without fast bf16 a step of 1,024 would take half a minute.
@@ -69,15 +71,34 @@ def _read_cache() -> dict:
 
 def probe(build) -> dict:
     """Training images per second of ``build()`` in each precision (median of the probe's
-    rounds, taken in turns so that a busy spell slows both alike)."""
+    rounds, taken in turns so that a busy spell slows both alike). A precision the machine
+    cannot train in (a backend with no bf16 kernel for one of the layers) gets 0, with a
+    warning that says why; float32 must train."""
     from .speed import compare_training_speed
 
     models = {}
     for precision in PRECISIONS:
         with dtype_policy(precision):
             models[precision] = build()
-    rates = compare_training_speed(models, **PROBE)
+    try:
+        rates = compare_training_speed(models, **PROBE)
+    except Exception as err:  # noqa: BLE001 - which kernel fails, and how, is the backend's
+        rates = compare_training_speed({"float32": models["float32"]}, **PROBE)  # must run
+        warnings.warn(f"mixed_bfloat16 could not train here, so float32 it is ({_reason(err)})",
+                      stacklevel=2)
+        rates["mixed_bfloat16"] = [0.0]
     return {p: round(statistics.median(r), 1) for p, r in rates.items()}
+
+
+def _reason(err: Exception) -> str:
+    """The last line of what went wrong, without Keras's wrapper (its bold middle part) or a
+    backend's traceback lines: "could not create a primitive descriptor ...", say."""
+    text = str(err)
+    if "\x1b[1m" in text:
+        text = text.split("\x1b[1m", 1)[1].split("\x1b[0m", 1)[0]
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.strip().startswith(("[[", "File "))]
+    return (lines[-1] if lines else type(err).__name__)[:300]
 
 
 def choose(build, name: str, *, refresh: bool = False) -> dict:
