@@ -46,7 +46,10 @@ def num(x) -> str:
 
 
 def short_cpu(machine: dict) -> str:
-    return machine["cpu"].replace("(R)", "").replace(" Processor", "")
+    """"Intel Xeon"; a run under a oneDNN cap (the slow stand-in) says so, with its cores."""
+    name = machine["cpu"].replace("(R)", "").replace(" Processor", "")
+    cap = machine.get("isa", "").partition("ONEDNN_MAX_CPU_ISA=")[2].rstrip(")")
+    return f"{name}, {machine['cores']} core(s) capped at {cap}" if cap else name
 
 
 def table(headers, rows) -> list[str]:
@@ -67,14 +70,17 @@ class Notes:
     """Numbered notes under a table: each record's ``"note"``, once."""
 
     def __init__(self):
-        self.lines = []
+        self.lines, self.numbers = [], {}  # a note shared by several records is listed once
 
     def ref(self, rows) -> str:
         marks = []
         for r in rows:
-            if r.get("note"):
+            if not r.get("note"):
+                continue
+            if r["note"] not in self.numbers:
+                self.numbers[r["note"]] = len(self.lines) + 1
                 self.lines.append(f"{len(self.lines) + 1}. {r['note']} ({r['where']})")
-                marks.append(f"[{len(self.lines)}]")
+            marks.append(f"[{self.numbers[r['note']]}]")
         return " " + " ".join(marks) if marks else ""
 
     def render(self) -> list[str]:
