@@ -48,7 +48,7 @@ def num(x) -> str:
 def short_cpu(machine: dict) -> str:
     """"Intel Xeon"; a run under a oneDNN cap (the slow stand-in) says so, with its cores."""
     name = machine["cpu"].replace("(R)", "").replace(" Processor", "")
-    cap = machine.get("isa", "").partition("ONEDNN_MAX_CPU_ISA=")[2].rstrip(")")
+    cap = (machine.get("isa") or "").partition("ONEDNN_MAX_CPU_ISA=")[2].rstrip(")")
     return f"{name}, {machine['cores']} core(s) capped at {cap}" if cap else name
 
 
@@ -80,7 +80,9 @@ class Notes:
             if r["note"] not in self.numbers:
                 self.numbers[r["note"]] = len(self.lines) + 1
                 self.lines.append(f"{len(self.lines) + 1}. {r['note']} ({r['where']})")
-            marks.append(f"[{self.numbers[r['note']]}]")
+            mark = f"[{self.numbers[r['note']]}]"
+            if mark not in marks:
+                marks.append(mark)
         return " " + " ".join(marks) if marks else ""
 
     def render(self) -> list[str]:

@@ -78,20 +78,60 @@ def test_a_precision_that_cannot_train_here_loses_with_a_warning(cache):
     assert decision["img_s"]["mixed_bfloat16"] == 0 and decision["img_s"]["float32"] > 0
 
 
-class FailsToTrain(keras.layers.Layer):
-    def call(self, x, training=False):
-        if training:
-            raise RuntimeError("broken in every precision")
-        return x
+def fake_race(fails):
+    """speed.compare_training_speed as the probe sees it, failing when a model named in
+    ``fails`` is in the race."""
+    def race(models, **probe):
+        if fails & set(models):
+            raise RuntimeError(f"{'/'.join(sorted(fails & set(models)))} broken")
+        return {name: [100.0] for name in models}
+    return race
 
 
-def test_float32_must_train(cache):
-    def build():
-        return keras.Sequential([keras.Input((8, 8, 3)), FailsToTrain(), *tiny().layers])
-
-    with pytest.raises(RuntimeError, match="broken in every precision"):
-        precision.choose(build, "broken")
+def test_float32_must_train(cache, monkeypatch):
+    monkeypatch.setattr(cnnlab.speed, "compare_training_speed", fake_race({"float32"}))
+    with pytest.raises(RuntimeError, match="float32 broken"):  # raced alone, after bf16 too
+        precision.choose(tiny, "broken")
     assert not cache.exists()  # nothing decided, nothing remembered
+
+
+def test_a_failure_is_pinned_on_the_precision_that_fails_alone(cache, monkeypatch):
+    calls = []
+
+    def once_flaky(models, **probe):  # the race of both fails once; each trains alone
+        calls.append(sorted(models))
+        if len(calls) == 1:
+            raise RuntimeError("out of memory, once")
+        return {name: [100.0] for name in models}
+
+    monkeypatch.setattr(cnnlab.speed, "compare_training_speed", once_flaky)
+    decision = precision.choose(tiny, "flaky")
+    assert decision["img_s"] == {"float32": 100.0, "mixed_bfloat16": 100.0}
+    assert calls[1:] == [["float32"], ["mixed_bfloat16"]]
+    assert json.loads(cache.read_text())[decision["key"]]["img_s"] == decision["img_s"]
+
+
+def test_a_decision_with_a_failed_precision_is_not_remembered(cache, monkeypatch):
+    monkeypatch.setattr(cnnlab.speed, "compare_training_speed", fake_race({"mixed_bfloat16"}))
+    for _ in range(2):  # probed, and warned, each time: the failure may pass
+        with pytest.warns(UserWarning, match="mixed_bfloat16 could not train here"):
+            decision = precision.choose(tiny, "no bf16")
+        assert decision["precision"] == "float32" and not decision["cached"]
+    assert not cache.exists()
+
+
+@pytest.mark.parametrize("message, reason", [
+    ("Exception encountered when calling Silu.call().\n\n\x1b[1mGraph execution error:\n\n"
+     "Detected at node x defined at (most recent call last):\n  File \"a.py\", line 1\n\n"
+     "could not create a primitive descriptor\n\t [[{{node mul_1}}]]\n[Op:__inference_step]"
+     "\x1b[0m\n\nArguments received by Silu.call():\n  • x=tf.Tensor(shape=(64,))",
+     "could not create a primitive descriptor"),
+    ("\"slow_conv2d_cpu\" not implemented for 'BFloat16'",
+     "\"slow_conv2d_cpu\" not implemented for 'BFloat16'"),
+    ("", "RuntimeError"),
+])
+def test_the_reason_is_the_backends_own_last_line(message, reason):
+    assert precision._reason(RuntimeError(message)) == reason
 
 
 def test_a_damaged_cache_is_probed_again(cache, monkeypatch):

@@ -72,11 +72,17 @@ def isa(flags: str, cap: str | None = None) -> str:
 
 
 def cores() -> int:
-    """The CPU cores this process may run on (``taskset`` and containers limit them)."""
+    """The CPU cores this process may run on (``taskset`` and cpusets limit them; a container's
+    CPU quota does not show here)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _onednn_cap() -> str | None:
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA", "").strip()
+    return None if cap.upper() in ("", "ALL", "DEFAULT") else cap  # ALL, DEFAULT: no cap
 
 
 def _cpuinfo(key: str) -> str | None:
@@ -94,7 +100,6 @@ def machine() -> dict:
 
     flags = _cpuinfo("flags")
     return {"cpu": _cpuinfo("model name") or platform.processor() or platform.machine(),
-            "isa": (isa(flags, os.environ.get("ONEDNN_MAX_CPU_ISA")) if flags is not None
-                    else platform.machine()),
+            "isa": isa(flags, _onednn_cap()) if flags is not None else platform.machine(),
             "cores": cores(), "accelerators": accelerators(),
             "backend": backend_version(), "keras": keras.__version__}

@@ -82,11 +82,15 @@ def probe(build) -> dict:
             models[precision] = build()
     try:
         rates = compare_training_speed(models, **PROBE)
-    except Exception as err:  # noqa: BLE001 - which kernel fails, and how, is the backend's
-        rates = compare_training_speed({"float32": models["float32"]}, **PROBE)  # must run
-        warnings.warn(f"mixed_bfloat16 could not train here, so float32 it is ({_reason(err)})",
-                      stacklevel=2)
-        rates["mixed_bfloat16"] = [0.0]
+    except Exception:  # noqa: BLE001 - which precision failed, and why, is found below
+        rates = compare_training_speed({"float32": models["float32"]}, **PROBE)  # must train
+        try:
+            rates.update(compare_training_speed({"mixed_bfloat16": models["mixed_bfloat16"]},
+                                                **PROBE))
+        except Exception as err:  # noqa: BLE001 - which kernel fails, and how, is the backend's
+            warnings.warn(f"mixed_bfloat16 could not train here, so float32 it is "
+                          f"({_reason(err)})", stacklevel=2)
+            rates["mixed_bfloat16"] = [0.0]
     return {p: round(statistics.median(r), 1) for p, r in rates.items()}
 
 
@@ -97,7 +101,7 @@ def _reason(err: Exception) -> str:
     if "\x1b[1m" in text:
         text = text.split("\x1b[1m", 1)[1].split("\x1b[0m", 1)[0]
     lines = [line.strip() for line in text.splitlines()
-             if line.strip() and not line.strip().startswith(("[[", "File "))]
+             if line.strip() and not line.strip().startswith(("[[", "[Op:", "File "))]
     return (lines[-1] if lines else type(err).__name__)[:300]
 
 
@@ -105,7 +109,8 @@ def choose(build, name: str, *, refresh: bool = False) -> dict:
     """The faster precision for the network ``build()`` (named ``name``, which should say its
     widths and input shape) on this machine: ``{"precision": ..., "img_s": {"float32": ...,
     "mixed_bfloat16": ...}, "key": ..., "cached": bool}``. The probe takes a few seconds, once
-    per machine and network."""
+    per machine and network; a decision in which a precision could not train is not
+    remembered, as the failure may pass."""
     key = _key(name)
     refresh = refresh or os.environ.get("CNNLAB_PRECISION_REFRESH") == "1"
     everything = _read_cache()
@@ -113,6 +118,8 @@ def choose(build, name: str, *, refresh: bool = False) -> dict:
         return {**everything[key], "key": key, "cached": True}
     speeds = probe(build)
     decision = {"precision": max(PRECISIONS, key=speeds.get), "img_s": speeds}
+    if not all(speeds.values()):
+        return {**decision, "key": key, "cached": False}
     everything[key] = decision
     try:
         with atomic_path(_cache_file()) as tmp:
