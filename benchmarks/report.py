@@ -45,6 +45,12 @@ def num(x) -> str:
     return "–" if x is None else f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
 
 
+def short_machine(machine: dict) -> str:
+    """short_cpu and its instruction set where recorded: "Intel Xeon (AVX2 AVX-512 ...)"."""
+    isa = machine.get("isa") or ""
+    return short_cpu(machine) + (f" ({isa})" if isa and "capped" not in isa else "")
+
+
 def short_cpu(machine: dict) -> str:
     """"Intel Xeon"; a run under a oneDNN cap (the slow stand-in) says so, with its cores."""
     name = machine["cpu"].replace("(R)", "").replace(" Processor", "")
@@ -136,6 +142,9 @@ def plot_speeds(plt, data):
     y = range(len(labels))
     ax.barh([i - 0.2 for i in y], [data[k]["float32"] for k in labels], 0.4, label="float32")
     ax.barh([i + 0.2 for i in y], [data[k]["mixed bf16"] for k in labels], 0.4, label="mixed bf16")
+    for i, k in enumerate(labels):  # a probe gives 0 to a precision that could not train
+        if not data[k]["mixed bf16"]:
+            ax.text(20, i + 0.2, "mixed bf16 could not train", va="center", fontsize=7)
     ax.set_yticks(list(y), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set(xlabel="training images per second", title="training speed per machine and precision")
@@ -228,13 +237,13 @@ def precision(rows, cifar_rows, activation, figures) -> list[str]:
         ratio = r["bf16_img_s"] / r["float32_img_s"]
         out.append([r["model"], r.get("batch_size", "–"), num(r["float32_img_s"]),
                     num(r["bf16_img_s"]), f"{ratio:.2f}x", records.describe(r, data=False)])
-        speeds[f"{r['model']}, {records.machine_name(r['machine'])}, {r['date']}"] = {
+        speeds[f"{r['model']}, {short_machine(r['machine'])}, {r['date']}"] = {
             "float32": r["float32_img_s"], "mixed bf16": r["bf16_img_s"]}
     probes = {}
     for r in cifar_rows:
         probe = (r.get("recipe") or {}).get("precision_probe")
         if probe:
-            key = f"{r['network']} probe, {records.machine_name(r['machine'])}, {r['date']}"
+            key = f"{r['network']} probe, {short_machine(r['machine'])}, {r['date']}"
             probes[key] = [r["recipe"]["precision"], probe, r]
     probe_rows = [[key.split(" probe")[0], num(p["float32"]), num(p["mixed_bfloat16"]), chosen,
                    records.describe(r, data=False)] for key, (chosen, p, r) in probes.items()]
