@@ -16,7 +16,9 @@ network (narrower).
 
 The best recipe (``--model best``) is airbench with Muon at 0.12, no lookahead, its schedule
 on the clock, in the precision a short probe finds faster here (``cnnlab.precision``), at
-widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32.
+widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32; where
+the probe's pace trains fewer than 7 epochs in the budget (a slow CPU), at 24-96-96 in
+batches of 512, which learn more in few epochs.
 
 All train on the first 45,000 training images (the source's split; ``--train-images 50000``
 for all of them) and are scored on the 10,000 test images after every epoch, which gives the
@@ -57,6 +59,9 @@ RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 m
 AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 BEST_WIDTHS = {"float32": AIRBENCH_WIDTHS, "mixed_bfloat16": (48, 192, 192)}
 BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model best implies
+# Where the budget buys few epochs at the probe's pace (a slow CPU), narrower stages and half
+# the batch learn more in it (the 1-core AVX2 stand-in's records of 2026-12-07)
+FEW_EPOCHS, FEW_EPOCHS_SHAPE = 7, ((24, 96, 96), 512)
 BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
@@ -66,6 +71,15 @@ def _vgg(input_shape, *, width=VGG_WIDTH, blocks=VGG_BLOCKS, batch_norm=True):
 
 def _resnet(input_shape, *, depth):
     return models.cifar_resnet(depth, input_shape=input_shape)
+
+
+def best_shape(precision, images_per_second, seconds, train_images):
+    """``--model best``'s widths and batch: by the precision, or :data:`FEW_EPOCHS_SHAPE` where
+    the probe's pace (``images_per_second``, None if no probe ran) trains fewer than
+    :data:`FEW_EPOCHS` epochs of ``train_images`` in ``seconds``."""
+    if images_per_second is not None and images_per_second * seconds < FEW_EPOCHS * train_images:
+        return FEW_EPOCHS_SHAPE
+    return BEST_WIDTHS[precision], AIRBENCH_BATCH
 
 
 def series_name(argv) -> str:
@@ -97,7 +111,7 @@ def main(argv=None):
     parser.add_argument("--widths", type=int, nargs=3,
                         help="airbench: channels of its three stages; default: "
                         f"{' '.join(map(str, AIRBENCH_WIDTHS))} (airbench94: 64 256 256); "
-                        "best: by the precision")
+                        "best: by the precision and the probe's pace")
     parser.add_argument("--activation", choices=["silu", "gelu", "relu"], default="silu",
                         help="airbench: the activation (default silu; airbench94: gelu)")
     parser.add_argument("--flip", choices=["alternate", "random"], default="alternate",
@@ -120,8 +134,8 @@ def main(argv=None):
                              "CPU has fast bf16 arithmetic (bench_precision.py); default auto: "
                              "whichever a short probe finds faster here")
     parser.add_argument("--batch-size", type=int,
-                        help=f"images per step; default: {AIRBENCH_BATCH} (airbench), {BATCH} "
-                             "(the others)")
+                        help=f"images per step; default: {AIRBENCH_BATCH} (airbench; best: "
+                             f"{FEW_EPOCHS_SHAPE[1]} on a slow CPU), {BATCH} (the others)")
     parser.add_argument("--shift", type=int,
                         help="random translation in pixels (default 4; airbench 2)")
     parser.add_argument("--label-smoothing", type=float, default=0.2,
@@ -210,14 +224,21 @@ def main(argv=None):
         parser.error("--train-images must be between 1 and 50000")
     if cnnlab.is_fast():
         parser.error("this benchmark measures full mode: unset CNNLAB_FAST")
+    probed = None
     if args.model == "airbench":  # after every check: the probe takes a while
-        precision = args.precision or "auto"
+        precision, pace = args.precision or "auto", None
         if precision == "auto":  # probed once per machine; the recipe reads the same cache
             precision, decision = recipes.airbench_precision(
                 args.widths or AIRBENCH_WIDTHS, args.activation, recipe.get("pool_first", ()))
             recipe["precision_probe"] = decision["img_s"]
-        widths = args.widths or (BEST_WIDTHS[precision] if args.best else AIRBENCH_WIDTHS)
-        recipe.update(widths=list(widths), precision=precision)
+            pace = decision["img_s"][precision]
+            probed = list(args.widths or AIRBENCH_WIDTHS)  # best may train other widths
+        widths = args.widths or AIRBENCH_WIDTHS
+        if args.best:  # flags given win over the machine's choice
+            best_widths, best_batch = best_shape(precision, pace, 60 * args.minutes,
+                                                 args.train_images)
+            widths, batch = args.widths or best_widths, args.batch_size or best_batch
+        recipe.update(widths=list(widths), precision=precision, batch_size=batch)
 
     # what a backup must match to be resumed: every flag that changes the training
     config = {"script": "bench_cifar", "backend": keras.backend.backend(), "epochs": epochs,
@@ -275,6 +296,7 @@ def main(argv=None):
             "network": model.name, "seed": seed,
             "test_accuracy": round(final, 4), "tta": tta, **shifts,
             **({} if args.model == "baseline" else {"recipe": recipe}),
+            **({"probed_widths": probed} if probed else {}),
             "train_seconds": round(log.train_seconds, 1), "epochs": done,
             "epochs_scheduled": None if args.clock else epochs,
             "images_per_second": round(done * n_train / log.train_seconds),

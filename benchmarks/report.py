@@ -231,6 +231,14 @@ def cifar(rows, steps, figures) -> list[str]:
                     "training time", "date · machine · backend · data"], step_rows)]
 
 
+def probed_network(run) -> str:
+    """The network the precision probe timed, which the best recipe may not train: records
+    before ``probed_widths`` had the probe at ``--widths``, or else at 32-128-128."""
+    widths = run.get("probed_widths") or (
+        run["recipe"]["widths"] if "--widths" in run["series"].split() else [32, 128, 128])
+    return "airbench_w" + "_".join(map(str, widths))
+
+
 def precision(rows, cifar_rows, activation, figures) -> list[str]:
     out, speeds = [], {}
     for r in rows:
@@ -243,7 +251,7 @@ def precision(rows, cifar_rows, activation, figures) -> list[str]:
     for r in cifar_rows:
         probe = (r.get("recipe") or {}).get("precision_probe")
         if probe:
-            key = f"{r['network']} probe, {short_machine(r['machine'])}, {r['date']}"
+            key = f"{probed_network(r)} probe, {short_machine(r['machine'])}, {r['date']}"
             probes[key] = [r["recipe"]["precision"], probe, r]
     probe_rows = [[key.split(" probe")[0], num(p["float32"]), num(p["mixed_bfloat16"]), chosen,
                    records.describe(r, data=False)] for key, (chosen, p, r) in probes.items()]

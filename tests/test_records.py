@@ -126,6 +126,14 @@ def test_each_committed_series_is_one_recipe():
         assert len(recipes) == 1, (group[0]["series"], recipes)
 
 
+def test_a_probe_is_named_for_the_widths_it_timed_not_those_trained():
+    best = run(0, 0.86, series="the best recipe", recipe={"widths": [24, 96, 96]})
+    assert report.probed_network({**best, "probed_widths": [16, 64, 64]}) == "airbench_w16_64_64"
+    # records before probed_widths: the probe timed --widths where given, else 32-128-128
+    assert report.probed_network(best) == "airbench_w32_128_128"
+    assert report.probed_network({**best, "series": "--widths 24 96 96"}) == "airbench_w24_96_96"
+
+
 def test_the_series_name_is_the_command_line_without_seeds():
     assert series_name(["--model", "airbench", "--seed", "0", "1", "--clock"]) == \
         "--model airbench --clock"

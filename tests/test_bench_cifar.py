@@ -1,0 +1,96 @@
+"""benchmarks/bench_cifar.py's best recipe: the widths and batch it picks from the precision
+probe's pace, and flags given on the command line winning over that pick."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import cnnlab
+from cnnlab import recipes
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_cifar  # noqa: E402
+
+TEN_MINUTES, N = 600.0, bench_cifar.N_TRAIN
+
+
+def pace_for(epochs):
+    """The images per second that train ``epochs`` epochs of the default split in 10 minutes."""
+    return epochs * N / TEN_MINUTES
+
+
+@pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
+def test_a_slow_pace_takes_the_narrow_shape_whatever_the_precision(precision):
+    slow = pace_for(bench_cifar.FEW_EPOCHS - 0.1)
+    assert bench_cifar.best_shape(precision, slow, TEN_MINUTES, N) == bench_cifar.FEW_EPOCHS_SHAPE
+
+
+@pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
+def test_a_fast_pace_or_no_probe_takes_the_precisions_widths(precision):
+    fast = pace_for(bench_cifar.FEW_EPOCHS + 0.1)
+    expected = (bench_cifar.BEST_WIDTHS[precision], bench_cifar.AIRBENCH_BATCH)
+    assert bench_cifar.best_shape(precision, fast, TEN_MINUTES, N) == expected
+    assert bench_cifar.best_shape(precision, None, TEN_MINUTES, N) == expected
+    # the same pace buys more epochs in a longer budget
+    slow = pace_for(bench_cifar.FEW_EPOCHS / 2)
+    assert bench_cifar.best_shape(precision, slow, 3 * TEN_MINUTES, N) == expected
+
+
+class Stop(Exception):
+    """Raised by the fake recipe: the test needs its arguments, not a training."""
+
+
+@pytest.fixture
+def recipe_kwargs(monkeypatch):
+    """Runs bench_cifar.main up to the recipe, with a probe at a given pace; returns the
+    recipe's keyword arguments."""
+    def run(argv, pace):
+        seen = {}
+
+        def probe(widths, activation, pool_first):
+            seen["probed_widths"] = tuple(widths)
+            return "float32", {"precision": "float32",
+                               "img_s": {"float32": pace, "mixed_bfloat16": pace / 10}}
+
+        def recipe(x, y, **kwargs):
+            seen.update(kwargs)
+            raise Stop
+
+        images = np.zeros((8, 32, 32, 3), np.uint8), np.zeros(8, np.int64)
+        monkeypatch.setattr(cnnlab, "is_fast", lambda: False)
+        monkeypatch.setattr(cnnlab, "load_cifar10", lambda: (images, images, None, "fake"))
+        monkeypatch.setattr(recipes, "airbench_precision", probe)
+        monkeypatch.setattr(recipes, "train_cifar_airbench", recipe)
+        with pytest.raises(Stop):
+            bench_cifar.main(argv)
+        return seen
+    return run
+
+
+def test_the_best_recipe_on_a_slow_machine_trains_the_narrow_shape(recipe_kwargs):
+    seen = recipe_kwargs([], pace_for(bench_cifar.FEW_EPOCHS / 2))
+    widths, batch = bench_cifar.FEW_EPOCHS_SHAPE
+    assert (tuple(seen["widths"]), seen["batch_size"]) == (widths, batch)
+    assert seen["probed_widths"] == bench_cifar.AIRBENCH_WIDTHS  # the pace of the usual widths
+
+
+def test_the_best_recipe_on_a_fast_machine_keeps_its_widths(recipe_kwargs):
+    seen = recipe_kwargs([], pace_for(2 * bench_cifar.FEW_EPOCHS))
+    assert tuple(seen["widths"]) == bench_cifar.BEST_WIDTHS["float32"]
+    assert seen["batch_size"] == bench_cifar.AIRBENCH_BATCH
+
+
+def test_flags_given_win_over_the_slow_machines_pick(recipe_kwargs):
+    slow = pace_for(bench_cifar.FEW_EPOCHS / 2)
+    seen = recipe_kwargs(["--batch-size", "256"], slow)
+    assert (tuple(seen["widths"]), seen["batch_size"]) == (bench_cifar.FEW_EPOCHS_SHAPE[0], 256)
+    seen = recipe_kwargs(["--widths", "16", "64", "64"], slow)
+    assert (tuple(seen["widths"]), seen["batch_size"]) == ((16, 64, 64),
+                                                           bench_cifar.FEW_EPOCHS_SHAPE[1])
+    # --model airbench is not the best recipe: its defaults stand at any pace
+    seen = recipe_kwargs(["--model", "airbench"], slow)
+    assert (tuple(seen["widths"]), seen["batch_size"]) == (bench_cifar.AIRBENCH_WIDTHS,
+                                                           bench_cifar.AIRBENCH_BATCH)
