@@ -17,8 +17,9 @@ network (narrower).
 The best recipe (``--model best``) is airbench with Muon at 0.12, no lookahead, its schedule
 on the clock, in the precision a short probe finds faster here (``cnnlab.precision``), at
 widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32; where
-the probe's pace trains fewer than 7 epochs in the budget (a slow CPU), at 24-96-96 in
-batches of 512, which learn more in few epochs.
+the probe's pace (of 32-128-128) trains fewer than 7 epochs in the budget (a slow CPU), at
+24-96-96 in batches of 512, which learn more in few epochs. With ``--precision`` given no probe
+runs, and the widths follow the precision alone.
 
 All train on the first 45,000 training images (the source's split; ``--train-images 50000``
 for all of them) and are scored on the 10,000 test images after every epoch, which gives the

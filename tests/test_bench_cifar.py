@@ -59,11 +59,16 @@ def recipe_kwargs(monkeypatch):
             seen.update(kwargs)
             raise Stop
 
+        def backup_folder(script, config):  # runs over 10 minutes back up under a config
+            seen["config"] = config
+            return None  # no backup
+
         images = np.zeros((8, 32, 32, 3), np.uint8), np.zeros(8, np.int64)
         monkeypatch.setattr(cnnlab, "is_fast", lambda: False)
         monkeypatch.setattr(cnnlab, "load_cifar10", lambda: (images, images, None, "fake"))
         monkeypatch.setattr(recipes, "airbench_precision", probe)
         monkeypatch.setattr(recipes, "train_cifar_airbench", recipe)
+        monkeypatch.setattr(bench_cifar.resume, "default_directory", backup_folder)
         with pytest.raises(Stop):
             bench_cifar.main(argv)
         return seen
@@ -94,3 +99,21 @@ def test_flags_given_win_over_the_slow_machines_pick(recipe_kwargs):
     seen = recipe_kwargs(["--model", "airbench"], slow)
     assert (tuple(seen["widths"]), seen["batch_size"]) == (bench_cifar.AIRBENCH_WIDTHS,
                                                            bench_cifar.AIRBENCH_BATCH)
+
+
+def test_a_longer_budget_counts_in_the_rule_and_the_backup_names_the_batch(recipe_kwargs):
+    """A pace too slow for 10 minutes is enough for 20; what a backup must match (its config)
+    carries the batch trained."""
+    pace = pace_for(bench_cifar.FEW_EPOCHS * 0.75)  # 10 minutes: 0.75 x FEW_EPOCHS epochs
+    seen = recipe_kwargs(["--minutes", "20"], pace)
+    assert tuple(seen["widths"]) == bench_cifar.BEST_WIDTHS["float32"]
+    assert seen["config"]["batch"] == seen["batch_size"] == bench_cifar.AIRBENCH_BATCH
+    seen = recipe_kwargs(["--minutes", "11"], pace)
+    assert tuple(seen["widths"]) == bench_cifar.FEW_EPOCHS_SHAPE[0]
+    assert seen["config"]["batch"] == seen["batch_size"] == bench_cifar.FEW_EPOCHS_SHAPE[1]
+
+
+def test_a_precision_given_runs_no_probe_and_keeps_its_widths(recipe_kwargs):
+    seen = recipe_kwargs(["--precision", "float32"], pace_for(1))
+    assert "probed_widths" not in seen  # the fake probe never ran
+    assert tuple(seen["widths"]) == bench_cifar.BEST_WIDTHS["float32"]
