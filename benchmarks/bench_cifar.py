@@ -228,13 +228,12 @@ def main(argv=None):
     probed = None
     if args.model == "airbench":  # after every check: the probe takes a while
         precision, pace = args.precision or "auto", None
+        widths = args.widths or AIRBENCH_WIDTHS  # the probe's, whatever best trains
         if precision == "auto":  # probed once per machine; the recipe reads the same cache
             precision, decision = recipes.airbench_precision(
-                args.widths or AIRBENCH_WIDTHS, args.activation, recipe.get("pool_first", ()))
+                widths, args.activation, recipe.get("pool_first", ()))
             recipe["precision_probe"] = decision["img_s"]
-            pace = decision["img_s"][precision]
-            probed = list(args.widths or AIRBENCH_WIDTHS)  # best may train other widths
-        widths = args.widths or AIRBENCH_WIDTHS
+            pace, probed = decision["img_s"][precision], list(widths)
         if args.best:  # flags given win over the machine's choice
             best_widths, best_batch = best_shape(precision, pace, 60 * args.minutes,
                                                  args.train_images)

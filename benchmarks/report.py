@@ -236,7 +236,7 @@ def probed_network(run) -> str:
     before ``probed_widths`` had the probe at ``--widths``, or else at 32-128-128."""
     widths = run.get("probed_widths") or (
         run["recipe"]["widths"] if "--widths" in run["series"].split() else [32, 128, 128])
-    return "airbench_w" + "_".join(map(str, widths))
+    return "airbench_w" + "_".join(map(str, widths))  # models.cifar_airbench's default name
 
 
 def precision(rows, cifar_rows, activation, figures) -> list[str]:
