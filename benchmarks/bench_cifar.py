@@ -18,8 +18,9 @@ The best recipe (``--model best``) is airbench with Muon at 0.12, no lookahead, 
 on the clock, in the precision a short probe finds faster here (``cnnlab.precision``), at
 widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32; where
 the probe's pace (of 32-128-128) trains fewer than 7 epochs in the budget (a slow CPU), at
-24-96-96 in batches of 512, which learn more in few epochs. With ``--precision`` given no probe
-runs, and the widths follow the precision alone.
+24-96-96 in batches of 512, with a shorter warm-up (a tenth) and 24-pixel crops for the first
+half, which learn more in few epochs. Flags given win one by one. With ``--precision`` given no
+probe runs, and the widths follow the precision alone.
 
 All train on the first 45,000 training images (the source's split; ``--train-images 50000``
 for all of them) and are scored on the 10,000 test images after every epoch, which gives the
@@ -60,9 +61,11 @@ RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 m
 AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 BEST_WIDTHS = {"float32": AIRBENCH_WIDTHS, "mixed_bfloat16": (48, 192, 192)}
 BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model best implies
-# Where the budget buys few epochs at the probe's pace (a slow CPU), narrower stages and half
-# the batch learn more in it (the 1-core AVX2 stand-in's records of 2026-12-07)
+# Where the budget buys few epochs at the probe's pace (a slow CPU), narrower stages, half the
+# batch, a shorter warm-up and small crops first learn more in it (the 1-core AVX2 stand-in's
+# records of 2026-12-07)
 FEW_EPOCHS, FEW_EPOCHS_SHAPE = 7, ((24, 96, 96), 512)
+FEW_EPOCHS_RECIPE = {"warmup_fraction": 0.1, "small_crops": [24, 0.5]}
 BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
@@ -74,13 +77,14 @@ def _resnet(input_shape, *, depth):
     return models.cifar_resnet(depth, input_shape=input_shape)
 
 
-def best_shape(precision, images_per_second, seconds, train_images):
-    """``--model best``'s widths and batch: by the precision, or :data:`FEW_EPOCHS_SHAPE` where
-    the probe's pace (``images_per_second``, None if no probe ran) trains fewer than
-    :data:`FEW_EPOCHS` epochs of ``train_images`` in ``seconds``."""
+def best_setup(precision, images_per_second, seconds, train_images):
+    """``--model best``'s widths, batch and further recipe settings: by the precision, or
+    :data:`FEW_EPOCHS_SHAPE` and :data:`FEW_EPOCHS_RECIPE` where the probe's pace
+    (``images_per_second``, None if no probe ran) trains fewer than :data:`FEW_EPOCHS` epochs of
+    ``train_images`` in ``seconds``."""
     if images_per_second is not None and images_per_second * seconds < FEW_EPOCHS * train_images:
-        return FEW_EPOCHS_SHAPE
-    return BEST_WIDTHS[precision], AIRBENCH_BATCH
+        return (*FEW_EPOCHS_SHAPE, FEW_EPOCHS_RECIPE)
+    return BEST_WIDTHS[precision], AIRBENCH_BATCH, {}
 
 
 def series_name(argv) -> str:
@@ -121,12 +125,14 @@ def main(argv=None):
                         help="airbench: train the convolutions with Muon at this peak rate "
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
-                        help="airbench: share of training spent warming up (default 0.23)")
+                        help="airbench: share of training spent warming up (default 0.23; best on "
+                             "a slow CPU: 0.1)")
     parser.add_argument("--no-lookahead", action="store_true",
                         help="airbench: no lookahead averaging (airbench94_muon has none)")
     parser.add_argument("--small-crops", nargs=2, type=float, metavar=("SIZE", "FRACTION"),
                         help="airbench: progressive resizing, random SIZE x SIZE crops for the "
-                             "first FRACTION of training, then whole images")
+                             "first FRACTION of training, then whole images (best on a slow "
+                             "CPU: 24 0.5)")
     parser.add_argument("--pool-first", type=int, nargs="+", choices=[1, 2, 3], metavar="STAGE",
                         help="airbench: stages whose first convolution runs after the max-pool, "
                              "on a quarter of the positions (airbench: none)")
@@ -235,9 +241,10 @@ def main(argv=None):
             recipe["precision_probe"] = decision["img_s"]
             pace, probed = decision["img_s"][precision], list(widths)
         if args.best:  # flags given win over the machine's choice
-            best_widths, best_batch = best_shape(precision, pace, 60 * args.minutes,
-                                                 args.train_images)
+            best_widths, best_batch, extra = best_setup(precision, pace, 60 * args.minutes,
+                                                        args.train_images)
             widths, batch = args.widths or best_widths, args.batch_size or best_batch
+            recipe.update({k: v for k, v in extra.items() if k not in recipe})
         recipe.update(widths=list(widths), precision=precision, batch_size=batch)
 
     # what a backup must match to be resumed: every flag that changes the training

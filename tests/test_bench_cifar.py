@@ -1,5 +1,5 @@
-"""benchmarks/bench_cifar.py's best recipe: the widths and batch it picks from the precision
-probe's pace, and flags given on the command line winning over that pick."""
+"""benchmarks/bench_cifar.py's best recipe: the widths, batch and schedule it picks from the
+precision probe's pace, and flags given on the command line winning over that pick."""
 
 import sys
 
@@ -25,18 +25,19 @@ def pace_for(epochs):
 @pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
 def test_a_slow_pace_takes_the_narrow_shape_whatever_the_precision(precision):
     slow = pace_for(bench_cifar.FEW_EPOCHS - 0.1)
-    assert bench_cifar.best_shape(precision, slow, TEN_MINUTES, N) == bench_cifar.FEW_EPOCHS_SHAPE
+    assert bench_cifar.best_setup(precision, slow, TEN_MINUTES, N) == (
+        *bench_cifar.FEW_EPOCHS_SHAPE, bench_cifar.FEW_EPOCHS_RECIPE)
 
 
 @pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
 def test_a_fast_pace_or_no_probe_takes_the_precisions_widths(precision):
     fast = pace_for(bench_cifar.FEW_EPOCHS + 0.1)
-    expected = (bench_cifar.BEST_WIDTHS[precision], bench_cifar.AIRBENCH_BATCH)
-    assert bench_cifar.best_shape(precision, fast, TEN_MINUTES, N) == expected
-    assert bench_cifar.best_shape(precision, None, TEN_MINUTES, N) == expected
+    expected = (bench_cifar.BEST_WIDTHS[precision], bench_cifar.AIRBENCH_BATCH, {})
+    assert bench_cifar.best_setup(precision, fast, TEN_MINUTES, N) == expected
+    assert bench_cifar.best_setup(precision, None, TEN_MINUTES, N) == expected
     # the same pace buys more epochs in a longer budget
     slow = pace_for(bench_cifar.FEW_EPOCHS / 2)
-    assert bench_cifar.best_shape(precision, slow, 3 * TEN_MINUTES, N) == expected
+    assert bench_cifar.best_setup(precision, slow, 3 * TEN_MINUTES, N) == expected
 
 
 class Stop(Exception):
@@ -79,6 +80,8 @@ def test_the_best_recipe_on_a_slow_machine_trains_the_narrow_shape(recipe_kwargs
     seen = recipe_kwargs([], pace_for(bench_cifar.FEW_EPOCHS / 2))
     widths, batch = bench_cifar.FEW_EPOCHS_SHAPE
     assert (tuple(seen["widths"]), seen["batch_size"]) == (widths, batch)
+    assert seen["warmup_fraction"] == bench_cifar.FEW_EPOCHS_RECIPE["warmup_fraction"] < 0.23
+    assert seen["small_crops"] == bench_cifar.FEW_EPOCHS_RECIPE["small_crops"]
     assert seen["probed_widths"] == bench_cifar.AIRBENCH_WIDTHS  # the pace of the usual widths
 
 
@@ -86,6 +89,7 @@ def test_the_best_recipe_on_a_fast_machine_keeps_its_widths(recipe_kwargs):
     seen = recipe_kwargs([], pace_for(2 * bench_cifar.FEW_EPOCHS))
     assert tuple(seen["widths"]) == bench_cifar.BEST_WIDTHS["float32"]
     assert seen["batch_size"] == bench_cifar.AIRBENCH_BATCH
+    assert "warmup_fraction" not in seen and "small_crops" not in seen  # the recipe's own
 
 
 def test_flags_given_win_over_the_slow_machines_pick(recipe_kwargs):
@@ -95,10 +99,15 @@ def test_flags_given_win_over_the_slow_machines_pick(recipe_kwargs):
     seen = recipe_kwargs(["--widths", "16", "64", "64"], slow)
     assert (tuple(seen["widths"]), seen["batch_size"]) == ((16, 64, 64),
                                                            bench_cifar.FEW_EPOCHS_SHAPE[1])
+    seen = recipe_kwargs(["--warmup", "0.3", "--small-crops", "16", "0.25", "--minutes", "11"],
+                         slow)  # over 10 minutes: backed up
+    assert (seen["warmup_fraction"], seen["small_crops"]) == (0.3, [16, 0.25])
+    assert seen["config"]["recipe"]["small_crops"] == [16, 0.25]  # what a backup must match
     # --model airbench is not the best recipe: its defaults stand at any pace
     seen = recipe_kwargs(["--model", "airbench"], slow)
     assert (tuple(seen["widths"]), seen["batch_size"]) == (bench_cifar.AIRBENCH_WIDTHS,
                                                            bench_cifar.AIRBENCH_BATCH)
+    assert "warmup_fraction" not in seen and "small_crops" not in seen
 
 
 def test_a_longer_budget_counts_in_the_rule_and_the_backup_names_the_batch(recipe_kwargs):
@@ -111,6 +120,7 @@ def test_a_longer_budget_counts_in_the_rule_and_the_backup_names_the_batch(recip
     seen = recipe_kwargs(["--minutes", "11"], pace)
     assert tuple(seen["widths"]) == bench_cifar.FEW_EPOCHS_SHAPE[0]
     assert seen["config"]["batch"] == seen["batch_size"] == bench_cifar.FEW_EPOCHS_SHAPE[1]
+    assert seen["config"]["recipe"]["warmup_fraction"] == seen["warmup_fraction"]
 
 
 def test_a_precision_given_runs_no_probe_and_keeps_its_widths(recipe_kwargs):
