@@ -64,8 +64,9 @@ BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model 
 # Where the budget buys few epochs at the probe's pace (a slow CPU), narrower stages, half the
 # batch, a shorter warm-up and small crops first learn more in it (the 1-core AVX2 stand-in's
 # records of 2026-12-07)
-FEW_EPOCHS, FEW_EPOCHS_SHAPE = 7, ((24, 96, 96), 512)
-FEW_EPOCHS_RECIPE = {"warmup_fraction": 0.1, "small_crops": [24, 0.5]}
+FEW_EPOCHS = 7
+FEW_EPOCHS_SETUP = {"widths": (24, 96, 96), "batch_size": 512, "warmup_fraction": 0.1,
+                    "small_crops": [24, 0.5]}
 BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
@@ -77,14 +78,14 @@ def _resnet(input_shape, *, depth):
     return models.cifar_resnet(depth, input_shape=input_shape)
 
 
-def best_setup(precision, images_per_second, seconds, train_images):
-    """``--model best``'s widths, batch and further recipe settings: by the precision, or
-    :data:`FEW_EPOCHS_SHAPE` and :data:`FEW_EPOCHS_RECIPE` where the probe's pace
-    (``images_per_second``, None if no probe ran) trains fewer than :data:`FEW_EPOCHS` epochs of
-    ``train_images`` in ``seconds``."""
+def best_setup(precision, images_per_second, seconds, train_images) -> dict:
+    """``--model best``'s recipe settings (widths, batch size and any others): the precision's
+    widths, or :data:`FEW_EPOCHS_SETUP` where the probe's pace (``images_per_second``, None if
+    no probe ran) trains fewer than :data:`FEW_EPOCHS` epochs of ``train_images`` in
+    ``seconds``."""
     if images_per_second is not None and images_per_second * seconds < FEW_EPOCHS * train_images:
-        return (*FEW_EPOCHS_SHAPE, FEW_EPOCHS_RECIPE)
-    return BEST_WIDTHS[precision], AIRBENCH_BATCH, {}
+        return dict(FEW_EPOCHS_SETUP)
+    return {"widths": BEST_WIDTHS[precision], "batch_size": AIRBENCH_BATCH}
 
 
 def series_name(argv) -> str:
@@ -142,7 +143,8 @@ def main(argv=None):
                              "whichever a short probe finds faster here")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench; best: "
-                             f"{FEW_EPOCHS_SHAPE[1]} on a slow CPU), {BATCH} (the others)")
+                             f"{FEW_EPOCHS_SETUP['batch_size']} on a slow CPU), {BATCH} "
+                             "(the others)")
     parser.add_argument("--shift", type=int,
                         help="random translation in pixels (default 4; airbench 2)")
     parser.add_argument("--label-smoothing", type=float, default=0.2,
@@ -241,10 +243,9 @@ def main(argv=None):
             recipe["precision_probe"] = decision["img_s"]
             pace, probed = decision["img_s"][precision], list(widths)
         if args.best:  # flags given win over the machine's choice
-            best_widths, best_batch, extra = best_setup(precision, pace, 60 * args.minutes,
-                                                        args.train_images)
-            widths, batch = args.widths or best_widths, args.batch_size or best_batch
-            recipe.update({k: v for k, v in extra.items() if k not in recipe})
+            setup = best_setup(precision, pace, 60 * args.minutes, args.train_images)
+            widths, batch = args.widths or setup["widths"], args.batch_size or setup["batch_size"]
+            recipe.update({k: v for k, v in setup.items() if k not in recipe})
         recipe.update(widths=list(widths), precision=precision, batch_size=batch)
 
     # what a backup must match to be resumed: every flag that changes the training

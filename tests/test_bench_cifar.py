@@ -1,6 +1,7 @@
 """benchmarks/bench_cifar.py's best recipe: the widths, batch and schedule it picks from the
 precision probe's pace, and flags given on the command line winning over that pick."""
 
+import inspect
 import sys
 
 import numpy as np
@@ -15,6 +16,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_cifar  # noqa: E402
 
 TEN_MINUTES, N = 600.0, bench_cifar.N_TRAIN
+SLOW = bench_cifar.FEW_EPOCHS_SETUP
+# the recipe's own warm-up, which the slow pick shortens
+RECIPE_WARMUP = inspect.signature(
+    recipes.train_cifar_airbench).parameters["warmup_fraction"].default
 
 
 def pace_for(epochs):
@@ -25,14 +30,14 @@ def pace_for(epochs):
 @pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
 def test_a_slow_pace_takes_the_narrow_shape_whatever_the_precision(precision):
     slow = pace_for(bench_cifar.FEW_EPOCHS - 0.1)
-    assert bench_cifar.best_setup(precision, slow, TEN_MINUTES, N) == (
-        *bench_cifar.FEW_EPOCHS_SHAPE, bench_cifar.FEW_EPOCHS_RECIPE)
+    assert bench_cifar.best_setup(precision, slow, TEN_MINUTES, N) == bench_cifar.FEW_EPOCHS_SETUP
 
 
 @pytest.mark.parametrize("precision", ["float32", "mixed_bfloat16"])
 def test_a_fast_pace_or_no_probe_takes_the_precisions_widths(precision):
     fast = pace_for(bench_cifar.FEW_EPOCHS + 0.1)
-    expected = (bench_cifar.BEST_WIDTHS[precision], bench_cifar.AIRBENCH_BATCH, {})
+    expected = {"widths": bench_cifar.BEST_WIDTHS[precision],
+                "batch_size": bench_cifar.AIRBENCH_BATCH}
     assert bench_cifar.best_setup(precision, fast, TEN_MINUTES, N) == expected
     assert bench_cifar.best_setup(precision, None, TEN_MINUTES, N) == expected
     # the same pace buys more epochs in a longer budget
@@ -78,10 +83,9 @@ def recipe_kwargs(monkeypatch):
 
 def test_the_best_recipe_on_a_slow_machine_trains_the_narrow_shape(recipe_kwargs):
     seen = recipe_kwargs([], pace_for(bench_cifar.FEW_EPOCHS / 2))
-    widths, batch = bench_cifar.FEW_EPOCHS_SHAPE
-    assert (tuple(seen["widths"]), seen["batch_size"]) == (widths, batch)
-    assert seen["warmup_fraction"] == bench_cifar.FEW_EPOCHS_RECIPE["warmup_fraction"] < 0.23
-    assert seen["small_crops"] == bench_cifar.FEW_EPOCHS_RECIPE["small_crops"]
+    assert (tuple(seen["widths"]), seen["batch_size"]) == (SLOW["widths"], SLOW["batch_size"])
+    assert seen["warmup_fraction"] == SLOW["warmup_fraction"] < RECIPE_WARMUP
+    assert seen["small_crops"] == SLOW["small_crops"]
     assert seen["probed_widths"] == bench_cifar.AIRBENCH_WIDTHS  # the pace of the usual widths
 
 
@@ -95,10 +99,9 @@ def test_the_best_recipe_on_a_fast_machine_keeps_its_widths(recipe_kwargs):
 def test_flags_given_win_over_the_slow_machines_pick(recipe_kwargs):
     slow = pace_for(bench_cifar.FEW_EPOCHS / 2)
     seen = recipe_kwargs(["--batch-size", "256"], slow)
-    assert (tuple(seen["widths"]), seen["batch_size"]) == (bench_cifar.FEW_EPOCHS_SHAPE[0], 256)
+    assert (tuple(seen["widths"]), seen["batch_size"]) == (SLOW["widths"], 256)
     seen = recipe_kwargs(["--widths", "16", "64", "64"], slow)
-    assert (tuple(seen["widths"]), seen["batch_size"]) == ((16, 64, 64),
-                                                           bench_cifar.FEW_EPOCHS_SHAPE[1])
+    assert (tuple(seen["widths"]), seen["batch_size"]) == ((16, 64, 64), SLOW["batch_size"])
     seen = recipe_kwargs(["--warmup", "0.3", "--small-crops", "16", "0.25", "--minutes", "11"],
                          slow)  # over 10 minutes: backed up
     assert (seen["warmup_fraction"], seen["small_crops"]) == (0.3, [16, 0.25])
@@ -118,8 +121,8 @@ def test_a_longer_budget_counts_in_the_rule_and_the_backup_names_the_batch(recip
     assert tuple(seen["widths"]) == bench_cifar.BEST_WIDTHS["float32"]
     assert seen["config"]["batch"] == seen["batch_size"] == bench_cifar.AIRBENCH_BATCH
     seen = recipe_kwargs(["--minutes", "11"], pace)
-    assert tuple(seen["widths"]) == bench_cifar.FEW_EPOCHS_SHAPE[0]
-    assert seen["config"]["batch"] == seen["batch_size"] == bench_cifar.FEW_EPOCHS_SHAPE[1]
+    assert tuple(seen["widths"]) == SLOW["widths"]
+    assert seen["config"]["batch"] == seen["batch_size"] == SLOW["batch_size"]
     assert seen["config"]["recipe"]["warmup_fraction"] == seen["warmup_fraction"]
 
 
