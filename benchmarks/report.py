@@ -121,18 +121,23 @@ class Figures:
 
 
 def plot_curves(plt, data):
-    fig, ax = plt.subplots(figsize=(8, 6))
-    ax.set_prop_cycle(color=plt.cm.tab20.colors)  # more series than tab10 has colours
-    for label, points in data.items():
-        ax.plot([s / 60 for s, _ in points], [100 * a for _, a in points], ".-", label=label,
-                lw=1.2, ms=3)
-    ax.axhline(75.24, color="grey", ls="--", lw=1)
-    ax.set_xscale("log")  # the 40-epoch baseline takes an hour, the recipes 10 minutes
-    ax.set(xlabel="training time (min, log scale)", ylabel="test accuracy with flips (%)",
-           ylim=(40, 92), title="CIFAR-10: accuracy against training time (series of 3+ seeds, "
-           "median seed; dashed: the article's 75.24 %)")
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1)
-    ax.grid(alpha=0.3)
+    """One panel per machine (``data``: machine -> series -> curve), on the same axes."""
+    rows = [3 + 0.1 * len(curves) for curves in data.values()]  # room for each legend
+    fig, axes = plt.subplots(len(data), 1, figsize=(9, sum(rows)), squeeze=False,
+                             gridspec_kw={"height_ratios": rows}, layout="constrained")
+    for ax, (machine, curves) in zip(axes[:, 0], data.items(), strict=True):
+        ax.set_prop_cycle(color=plt.cm.tab10.colors if len(curves) <= 10 else plt.cm.tab20.colors)
+        for label, points in curves.items():
+            ax.plot([s / 60 for s, _ in points], [100 * a for _, a in points], ".-", label=label,
+                    lw=1.2, ms=3)
+        ax.axhline(75.24, color="grey", ls="--", lw=1)
+        ax.set_xscale("log")  # the 40-epoch baseline takes an hour, the recipes 10 minutes
+        ax.set(xlabel="training time (min, log scale)", ylabel="test accuracy, flips (%)",
+               xlim=(0.2, 80), ylim=(40, 92), title=machine)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2)
+        ax.grid(alpha=0.3)
+    fig.suptitle("CIFAR-10: accuracy against training time (series of 3+ seeds, median seed; "
+                 "dashed: the article's 75.24 %)")
     return fig
 
 
@@ -206,8 +211,12 @@ def cifar(rows, steps, figures) -> list[str]:
             f"{middle['epochs']:g}", secs(middle["train_seconds"]),
             num(middle.get("images_per_second")), secs(reached), records.describe(middle)])
         if len(seeds) >= 3 or series.startswith("article's baseline, 40"):
-            curves[f"{series} ({short_cpu(middle['machine'])}, {middle['date']})"] = \
+            curves.setdefault(short_cpu(middle["machine"]), {})[f"{series} ({middle['date']})"] = \
                 [tuple(p) for p in middle["curve"]]
+    # each panel titled with its CPU's instruction set, where a run of it recorded one
+    curves = {next((m for r in rows if short_cpu(r["machine"]) == cpu
+                    and (m := short_machine(r["machine"])) != cpu), cpu): series
+              for cpu, series in curves.items()}
     step_rows = [[r["step"], r["name"], pct(r["test_accuracy"]["none"]),
                   pct(r["test_accuracy"]["flips"]), pct(r["test_accuracy"]["flips_shifts"]),
                   secs(r["train_seconds"]), records.describe(r)]
