@@ -16,11 +16,12 @@ network (narrower).
 
 The best recipe (``--model best``) is airbench with Muon at 0.12, no lookahead, its schedule
 on the clock, in the precision a short probe finds faster here (``cnnlab.precision``), at
-widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32; where
-the probe's pace (of 32-128-128) trains fewer than 7 epochs in the budget (a slow CPU), at
-24-96-96 in batches of 512, with a shorter warm-up (a tenth) and 24-pixel crops for the first
-half, which learn more in few epochs. Flags given win one by one. With ``--precision`` given no
-probe runs, and the widths follow the precision alone.
+widths 48-192-192 where that is mixed bf16 (the 90 % run) and 32-128-128 in float32. Where the
+probe's pace (of 32-128-128) trains fewer than 12 epochs in the budget, it warms up over a tenth
+of the time (not 0.23) and trains on 24-pixel crops for the first half, which learn more in few
+epochs; where fewer than 7 (a slow CPU), it also trains 24-96-96 in batches of 512. Flags given
+win one by one. With ``--precision`` given no probe runs, and the widths follow the precision
+alone.
 
 All train on the first 45,000 training images (the source's split; ``--train-images 50000``
 for all of them) and are scored on the 10,000 test images after every epoch, which gives the
@@ -61,12 +62,13 @@ RESNET20_EPOCHS = 4  # about 140 s per epoch here: the schedule ends within 10 m
 AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 BEST_WIDTHS = {"float32": AIRBENCH_WIDTHS, "mixed_bfloat16": (48, 192, 192)}
 BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model best implies
-# Where the budget buys few epochs at the probe's pace (a slow CPU), narrower stages, half the
-# batch, a shorter warm-up and small crops first learn more in it (the 1-core AVX2 stand-in's
-# records of 2026-12-07)
-FEW_EPOCHS = 7
-FEW_EPOCHS_SETUP = {"widths": (24, 96, 96), "batch_size": 512, "warmup_fraction": 0.1,
-                    "small_crops": [24, 0.5]}
+# Where the budget buys few epochs at the probe's pace, a shorter warm-up and small crops first
+# learn more in it (9.5 epochs: a Zen 4; fewer than 7: the 1-core AVX2 stand-in; not tried at the
+# Xeon AMX's 16.6); where very few (a slow CPU), narrower stages in half the batch too (the
+# stand-in). The records of 2026-12-07
+FEW_EPOCHS, VERY_FEW_EPOCHS = 12, 7
+FEW_EPOCHS_RECIPE = {"warmup_fraction": 0.1, "small_crops": [24, 0.5]}
+VERY_FEW_EPOCHS_SHAPE = {"widths": (24, 96, 96), "batch_size": 512}
 BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
@@ -80,12 +82,17 @@ def _resnet(input_shape, *, depth):
 
 def best_setup(precision, images_per_second, seconds, train_images) -> dict:
     """``--model best``'s recipe settings (widths, batch size and any others): the precision's
-    widths, or :data:`FEW_EPOCHS_SETUP` where the probe's pace (``images_per_second``, None if
+    widths, with :data:`FEW_EPOCHS_RECIPE` where the probe's pace (``images_per_second``, None if
     no probe ran) trains fewer than :data:`FEW_EPOCHS` epochs of ``train_images`` in
-    ``seconds``."""
-    if images_per_second is not None and images_per_second * seconds < FEW_EPOCHS * train_images:
-        return dict(FEW_EPOCHS_SETUP)
-    return {"widths": BEST_WIDTHS[precision], "batch_size": AIRBENCH_BATCH}
+    ``seconds``, and :data:`VERY_FEW_EPOCHS_SHAPE` where fewer than :data:`VERY_FEW_EPOCHS`."""
+    setup = {"widths": BEST_WIDTHS[precision], "batch_size": AIRBENCH_BATCH}
+    epochs = (math.inf if images_per_second is None
+              else images_per_second * seconds / train_images)
+    if epochs < FEW_EPOCHS:
+        setup.update(FEW_EPOCHS_RECIPE)
+    if epochs < VERY_FEW_EPOCHS:
+        setup.update(VERY_FEW_EPOCHS_SHAPE)
+    return setup
 
 
 def series_name(argv) -> str:
@@ -126,14 +133,14 @@ def main(argv=None):
                         help="airbench: train the convolutions with Muon at this peak rate "
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
-                        help="airbench: share of training spent warming up (default 0.23; best on "
-                             "a slow CPU: 0.1)")
+                        help="airbench: share of training spent warming up (default 0.23; best "
+                             "where the budget buys few epochs: 0.1)")
     parser.add_argument("--no-lookahead", action="store_true",
                         help="airbench: no lookahead averaging (airbench94_muon has none)")
     parser.add_argument("--small-crops", nargs=2, type=float, metavar=("SIZE", "FRACTION"),
                         help="airbench: progressive resizing, random SIZE x SIZE crops for the "
-                             "first FRACTION of training, then whole images (best on a slow "
-                             "CPU: 24 0.5)")
+                             "first FRACTION of training, then whole images (best where the "
+                             "budget buys few epochs: 24 0.5)")
     parser.add_argument("--pool-first", type=int, nargs="+", choices=[1, 2, 3], metavar="STAGE",
                         help="airbench: stages whose first convolution runs after the max-pool, "
                              "on a quarter of the positions (airbench: none)")
@@ -143,7 +150,7 @@ def main(argv=None):
                              "whichever a short probe finds faster here")
     parser.add_argument("--batch-size", type=int,
                         help=f"images per step; default: {AIRBENCH_BATCH} (airbench; best: "
-                             f"{FEW_EPOCHS_SETUP['batch_size']} on a slow CPU), {BATCH} "
+                             f"{VERY_FEW_EPOCHS_SHAPE['batch_size']} on a very slow CPU), {BATCH} "
                              "(the others)")
     parser.add_argument("--shift", type=int,
                         help="random translation in pixels (default 4; airbench 2)")
