@@ -134,13 +134,15 @@ def main(argv=None):
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
                         help="airbench: share of training spent warming up (default 0.23; best "
-                             "where the budget buys few epochs: 0.1)")
+                             "where the budget buys few epochs: "
+                             f"{FEW_EPOCHS_RECIPE['warmup_fraction']})")
     parser.add_argument("--no-lookahead", action="store_true",
                         help="airbench: no lookahead averaging (airbench94_muon has none)")
     parser.add_argument("--small-crops", nargs=2, type=float, metavar=("SIZE", "FRACTION"),
                         help="airbench: progressive resizing, random SIZE x SIZE crops for the "
                              "first FRACTION of training, then whole images (best where the "
-                             "budget buys few epochs: 24 0.5)")
+                             "budget buys few epochs: "
+                             f"{' '.join(map(str, FEW_EPOCHS_RECIPE['small_crops']))})")
     parser.add_argument("--pool-first", type=int, nargs="+", choices=[1, 2, 3], metavar="STAGE",
                         help="airbench: stages whose first convolution runs after the max-pool, "
                              "on a quarter of the positions (airbench: none)")
