@@ -43,6 +43,7 @@ with an error. The backup is deleted when the whole run has finished.
 """
 
 import argparse
+import inspect
 import json
 import math
 import sys
@@ -69,6 +70,8 @@ BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model 
 FEW_EPOCHS, VERY_FEW_EPOCHS = 12, 7
 FEW_EPOCHS_RECIPE = {"warmup_fraction": 0.1, "small_crops": [24, 0.5]}
 VERY_FEW_EPOCHS_SHAPE = {"widths": (24, 96, 96), "batch_size": 512}
+AIRBENCH_WARMUP = inspect.signature(recipes.train_cifar_airbench).parameters[
+    "warmup_fraction"].default
 BACKUP_MINUTES = 10  # longer runs back up every epoch unless told not to
 
 
@@ -133,7 +136,8 @@ def main(argv=None):
                         help="airbench: train the convolutions with Muon at this peak rate "
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
-                        help="airbench: share of training spent warming up (default 0.23; best "
+                        help="airbench: share of training spent warming up (default "
+                             f"{AIRBENCH_WARMUP}; best "
                              "where the budget buys few epochs: "
                              f"{FEW_EPOCHS_RECIPE['warmup_fraction']})")
     parser.add_argument("--no-lookahead", action="store_true",
