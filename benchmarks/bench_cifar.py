@@ -137,8 +137,7 @@ def main(argv=None):
                              "(airbench94_muon: 0.24)")
     parser.add_argument("--warmup", type=float,
                         help="airbench: share of training spent warming up (default "
-                             f"{AIRBENCH_WARMUP}; best "
-                             "where the budget buys few epochs: "
+                             f"{AIRBENCH_WARMUP}; best where the budget buys few epochs: "
                              f"{FEW_EPOCHS_RECIPE['warmup_fraction']})")
     parser.add_argument("--no-lookahead", action="store_true",
                         help="airbench: no lookahead averaging (airbench94_muon has none)")
