@@ -64,9 +64,10 @@ AIRBENCH_WIDTHS, AIRBENCH_EPOCHS = (32, 128, 128), 10
 BEST_WIDTHS = {"float32": AIRBENCH_WIDTHS, "mixed_bfloat16": (48, 192, 192)}
 BEST = {"muon": 0.12, "no_lookahead": True, "clock": True}  # the flags --model best implies
 # Where the budget buys few epochs at the probe's pace, a shorter warm-up and small crops first
-# learn more in it (9.5 epochs: a Zen 4; fewer than 7: the 1-core AVX2 stand-in; not tried at the
-# Xeon AMX's 16.6); where very few (a slow CPU), narrower stages in half the batch too (the
-# stand-in). The records of 2026-12-07
+# learn more in it (9.5 epochs: a Zen 4; fewer than 7: the 1-core AVX2 stand-in); at the Xeon
+# AMX's 16.6 they gained nothing beyond the seeds' spread (3 seeds each, 17.7 minutes on the Zen
+# 4). Where very few (a slow CPU), narrower stages in half the batch too (the stand-in). Records
+# of 2026-12-07 and 2026-12-08.
 FEW_EPOCHS, VERY_FEW_EPOCHS = 12, 7
 FEW_EPOCHS_RECIPE = {"warmup_fraction": 0.1, "small_crops": [24, 0.5]}
 VERY_FEW_EPOCHS_SHAPE = {"widths": (24, 96, 96), "batch_size": 512}
