@@ -248,6 +248,23 @@ def probed_network(run) -> str:
     return "airbench_w" + "_".join(map(str, widths))  # models.cifar_airbench's default name
 
 
+def distinct_probes(cifar_rows) -> dict:
+    """``{"<network> probe, <machine>, <date>": [chosen, figures, run]}``, one per probe that ran:
+    runs after the first on a machine read its decision from the cache (``cnnlab.precision``),
+    so a probe recorded again with the same figures is listed at its first date only."""
+    probes, first_date = {}, {}
+    for r in cifar_rows:
+        probe = (r.get("recipe") or {}).get("precision_probe")
+        if not probe:
+            continue
+        network, machine = probed_network(r), short_machine(r["machine"])
+        same = (network, machine, json.dumps(probe, sort_keys=True))
+        if first_date.setdefault(same, r["date"]) == r["date"]:
+            key = f"{network} probe, {machine}, {r['date']}"
+            probes[key] = [r["recipe"]["precision"], probe, r]
+    return probes
+
+
 def precision(rows, cifar_rows, activation, figures) -> list[str]:
     out, speeds = [], {}
     for r in rows:
@@ -256,12 +273,7 @@ def precision(rows, cifar_rows, activation, figures) -> list[str]:
                     num(r["bf16_img_s"]), f"{ratio:.2f}x", records.describe(r, data=False)])
         speeds[f"{r['model']}, {short_machine(r['machine'])}, {r['date']}"] = {
             "float32": r["float32_img_s"], "mixed bf16": r["bf16_img_s"]}
-    probes = {}
-    for r in cifar_rows:
-        probe = (r.get("recipe") or {}).get("precision_probe")
-        if probe:
-            key = f"{probed_network(r)} probe, {short_machine(r['machine'])}, {r['date']}"
-            probes[key] = [r["recipe"]["precision"], probe, r]
+    probes = distinct_probes(cifar_rows)
     probe_rows = [[key.split(" probe")[0], num(p["float32"]), num(p["mixed_bfloat16"]), chosen,
                    records.describe(r, data=False)] for key, (chosen, p, r) in probes.items()]
     for key, (_, p, _) in probes.items():

@@ -166,3 +166,17 @@ def test_readme_is_short():
     prose = re.sub(r"```.*?```", "", readme, flags=re.S)
     assert len(prose.split()) <= 1200
     assert max(len(line) for line in readme.splitlines()) <= 600
+
+
+def test_a_cached_probe_is_listed_at_its_first_date_only():
+    """Runs after the first on a machine reuse its cached decision: the same figures, recorded
+    again on a later date, are one probe; new figures on that date are another."""
+    probe = {"float32": 469.2, "mixed_bfloat16": 705.1}
+    first = run(0, 0.9, recipe={"precision": "mixed_bfloat16", "precision_probe": probe})
+    cached = {**first, "seed": 1, "date": "2026-12-08"}
+    new = {**probe, "float32": 470.0}
+    again = {**cached, "recipe": {**first["recipe"], "precision_probe": new}}
+    assert list(report.distinct_probes([first, cached])) == [
+        "airbench_w32_128_128 probe, Intel Xeon (AVX2 AVX-512), 2026-12-06"]
+    assert len(report.distinct_probes([first, cached, again])) == 2
+    assert len(report.distinct_probes([first, {**first, "machine": EPYC}])) == 2
